@@ -1,0 +1,136 @@
+package figures
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"path"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// DefaultBudget is how long one run may take before it counts as overrun.
+// Experiments aim at two seconds on one core; the margin absorbs slow or
+// busy machines, so only a runaway computation trips it.
+const DefaultBudget = 20 * time.Second
+
+// An Output is a finished run: everything a page needs from it, in a form
+// that can be cached.
+type Output struct {
+	SVG    string  `json:"svg"` // the figure; empty if the run drew nothing
+	CSV    string  `json:"csv"` // the data behind it
+	Alt    string  `json:"alt"` // the experiment's description, if it has one
+	Values []Value `json:"values"`
+	Checks []Check `json:"checks"`
+}
+
+// Value returns the named value.
+func (o *Output) Value(name string) (Value, bool) {
+	for _, v := range o.Values {
+		if v.Name == name {
+			return v, true
+		}
+	}
+	return Value{}, false
+}
+
+// Check returns the named check.
+func (o *Output) Check(name string) (Check, bool) {
+	for _, c := range o.Checks {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return Check{}, false
+}
+
+// Execute runs the experiment a belongs to, with a random source seeded
+// from a's seed, and draws its figure. A run that panics, produces a NaN or
+// takes longer than budget (DefaultBudget if zero) returns an error instead.
+// Checks that fail are not errors here: the caller decides what they mean.
+func Execute(ctx context.Context, a Args, budget time.Duration) (*Output, error) {
+	if budget <= 0 {
+		budget = DefaultBudget
+	}
+	ctx, cancel := context.WithTimeout(ctx, budget)
+	defer cancel()
+
+	type outcome struct {
+		out *Output
+		err error
+	}
+	done := make(chan outcome, 1) // buffered: an abandoned run must not block
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				done <- outcome{err: fmt.Errorf("panic: %v%s", v, panicSite())}
+			}
+		}()
+		out, err := run(ctx, a)
+		done <- outcome{out, err}
+	}()
+	select {
+	case o := <-done:
+		if errors.Is(o.err, context.DeadlineExceeded) && ctx.Err() == context.DeadlineExceeded {
+			return nil, overrun(budget)
+		}
+		return o.out, o.err
+	case <-ctx.Done():
+		// An experiment that ignores its context keeps its goroutine until
+		// it returns; the build goes on without it.
+		if ctx.Err() == context.DeadlineExceeded {
+			return nil, overrun(budget)
+		}
+		return nil, ctx.Err()
+	}
+}
+
+func overrun(budget time.Duration) error {
+	return fmt.Errorf("ran longer than its time budget of %v", budget)
+}
+
+func run(ctx context.Context, a Args) (*Output, error) {
+	e := a.Experiment()
+	rng := rand.New(rand.NewPCG(a.Seed(), 0x9e3779b97f4a7c15))
+	r, err := e.Run(ctx, a, rng)
+	if err != nil {
+		return nil, err
+	}
+	if r == nil {
+		return nil, errors.New("run returned no result")
+	}
+	if err := r.validate(); err != nil {
+		return nil, err
+	}
+	svg, err := r.render()
+	if err != nil {
+		return nil, err
+	}
+	out := &Output{SVG: string(svg), Values: r.Values, Checks: r.Checks}
+	if len(r.Data.Header) > 0 {
+		out.CSV = string(r.Data.CSV())
+	}
+	if e.Alt != nil {
+		out.Alt = e.Alt(a)
+	}
+	return out, nil
+}
+
+// panicSite names the source line that panicked, such as
+// " (at figures/barrier.go:42)", so the author can find it without a trace.
+func panicSite() string {
+	pcs := make([]uintptr, 32)
+	n := runtime.Callers(3, pcs)
+	frames := runtime.CallersFrames(pcs[:n])
+	for {
+		f, more := frames.Next()
+		if f.File != "" && !strings.HasPrefix(f.Function, "runtime.") {
+			return fmt.Sprintf(" (at %s/%s:%d)", path.Base(path.Dir(f.File)), path.Base(f.File), f.Line)
+		}
+		if !more {
+			return ""
+		}
+	}
+}

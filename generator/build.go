@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/nonconvex/explainer/generator/internal/site"
+)
+
+// siteFlags declares the flags shared by build and serve.
+func siteFlags(fs *flag.FlagSet, cfg *site.Config) *bool {
+	fs.StringVar(&cfg.Content, "content", "content", "the content `folder`")
+	fs.StringVar(&cfg.Out, "out", "public", "the output `folder`")
+	fs.StringVar(&cfg.Base, "base", "/", "the URL `path` the site is served under, such as /explainer/")
+	fs.StringVar(&cfg.Cache, "cache", ".cache", "the experiment cache `folder`, or - for none")
+	fs.IntVar(&cfg.Jobs, "j", 0, "experiments run at `once` (default: the number of processors)")
+	fs.DurationVar(&cfg.Budget, "budget", 0, "the time one experiment may take (default 20s)")
+	fs.BoolVar(&cfg.Drafts, "drafts", false, "include articles marked draft: true")
+	return fs.Bool("v", false, "report each experiment run and the build's timing")
+}
+
+func buildCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("build", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg site.Config
+	verbose := siteFlags(fs, &cfg)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *verbose {
+		cfg.Log = stderr
+	}
+	r, err := site.Build(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "built %d pages with %d figures into %s in %v (%d experiments run, %d cached)\n",
+		r.Pages, r.Figures, cfg.Out, r.Duration.Round(time.Millisecond), r.Runs, r.Cached)
+	return nil
+}

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/nonconvex/explainer/figures"
+)
+
+func figuresCmd(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("figures", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	printExperiments(stdout, figures.Default())
+	return nil
+}
+
+// printExperiments lists each experiment with its parameters.
+func printExperiments(w io.Writer, reg *figures.Registry) {
+	for i, e := range reg.Experiments {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "%s  (figures/%s)\n", e.Name, figures.SourceFile(e))
+		fmt.Fprintf(w, "    %s\n", wrap(e.Doc, 76, "    "))
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		for _, p := range e.AllParams() {
+			fmt.Fprintf(tw, "    %s\t%s\t= %s\t%s; %s\n", p.Name, p.Kind, p.Default, p.Domain(), p.Doc)
+		}
+		tw.Flush()
+	}
+}
+
+// wrap breaks text into lines of at most width bytes, indenting all but
+// the first with indent.
+func wrap(text string, width int, indent string) string {
+	var b strings.Builder
+	n := 0
+	for i, word := range strings.Fields(text) {
+		if i > 0 && n+1+len(word) > width {
+			b.WriteString("\n" + indent)
+			n = 0
+		} else if i > 0 {
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(word)
+		n += len(word)
+	}
+	return b.String()
+}

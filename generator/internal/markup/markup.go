@@ -1,0 +1,123 @@
+// Package markup turns one Markdown article with directives into HTML. It
+// owns positions: everything it reports carries its file, line and column.
+// It knows nothing of experiments; it reports what each directive asked for
+// and renders what a [Resolver] answers.
+//
+// # Markdown
+//
+// CommonMark with the GFM tables, strikethrough, autolinks and task lists;
+// footnotes; definition lists; YAML front matter decoded into [Meta], unknown
+// keys rejected; heading ids ({#sec-name} or generated) with anchors,
+// numbered sections and a table of contents; code highlighted with chroma
+// classes; $...$ and $$...$$ rendered to MathML, and $$...$$ {#eq-name}
+// numbered and referable.
+//
+// # Directives
+//
+//	:::figure{#fig-x experiment=name key=value alt="..."}
+//	Caption in Markdown.
+//	:::
+//
+//	::run{#run-x experiment=name key=value}
+//
+// A figure or run asks for an experiment with parameters; :val[fig-x.name]
+// and :check[fig-x.name] print a value the experiment computed and a claim
+// it verified; @fig-x, @eq-x and @sec-x refer to a figure, equation or
+// section, of this article or, as @slug/fig-x, of another; [@key] and
+// [@key, locator] cite an entry of the bibliography.
+package markup
+
+import (
+	"github.com/nonconvex/explainer/generator/internal/diag"
+	"github.com/yuin/goldmark/ast"
+)
+
+// A Doc is one parsed article: its metadata, every directive it contains,
+// and the syntax tree from which [Doc.Render] writes HTML.
+type Doc struct {
+	Name    string // the display path, as in errors
+	Meta    Meta
+	Figures []*Figure    // figures and runs, in source order
+	Inlines []*Directive // :val and :check, in source order
+	Refs    []*Ref       // @ references, in source order
+	Cites   []*Cite      // citations, in source order
+	// Targets are the things a reference can point at, by id: figures,
+	// labelled equations and sections.
+	Targets map[string]*Target
+	// TOC is the table of contents: the article's h2 and h3 headings.
+	TOC []*Heading
+
+	src  []byte
+	root ast.Node
+}
+
+// A Figure is a :::figure or ::run directive.
+type Figure struct {
+	Pos        diag.Pos
+	ID         string // fig-... or run-...
+	Run        bool   // a ::run, which computes but draws nothing
+	Experiment string
+	// ExperimentPos is the position of the experiment= attribute.
+	ExperimentPos diag.Pos
+	// Params are the attributes other than experiment= and alt=, which
+	// the experiment must declare.
+	Params []Param
+	Alt    string
+	Number int // the figure's number in its article; 0 for runs
+}
+
+// A Param is a parameter a directive sets.
+type Param struct {
+	Pos        diag.Pos
+	Key, Value string
+}
+
+// A Directive is an inline :val[target.name] or :check[target.name].
+type Directive struct {
+	Pos    diag.Pos
+	Name   string // "val" or "check"
+	Target string // a figure or run id, with "slug/" if in another article
+	Key    string // the value's or check's name
+}
+
+// A Ref is a reference such as @fig-x or @slug/eq-y.
+type Ref struct {
+	Pos    diag.Pos
+	Target string // the id, with "slug/" if in another article
+}
+
+// A Cite is a citation [@key] or [@key, locator].
+type Cite struct {
+	Pos     diag.Pos
+	Key     string
+	Locator string // such as "§3.2.4", or ""
+}
+
+// A Target is something a reference can point at.
+type Target struct {
+	Kind   string // "Figure", "Equation" or "Section"
+	Number string // "3", "2" or "2.1"
+	Title  string // a section's title; empty for the others
+}
+
+// A Heading is an entry of the table of contents.
+type Heading struct {
+	ID     string
+	Number string // "2" or "2.1"
+	Title  string
+	Sub    []*Heading
+}
+
+// A Resolver gives the HTML for what the article's directives asked for.
+// Every directive has been checked before rendering, so it cannot fail.
+type Resolver interface {
+	// Figure returns the HTML of the figure's image, placed before its
+	// caption, and of its links, placed after it.
+	Figure(f *Figure) (media, links string)
+	// Inline returns the HTML of a :val or :check.
+	Inline(d *Directive) string
+	// Ref returns the link text and address of a reference.
+	Ref(r *Ref) (text, href string)
+	// Cite returns the HTML of a citation.
+	Cite(c *Cite) string
+}

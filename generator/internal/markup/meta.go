@@ -1,0 +1,139 @@
+package markup
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.abhg.dev/goldmark/frontmatter"
+	"gopkg.in/yaml.v3"
+)
+
+// Meta is an article's front matter.
+type Meta struct {
+	// Title is the article's title (required).
+	Title string `yaml:"title"`
+	// Description is a sentence or two for the home page, the feed and
+	// search engines (required).
+	Description string `yaml:"description"`
+	// Order places the article among the others: ascending, then by title.
+	Order int `yaml:"order"`
+	// Draft articles are left out of the build.
+	Draft bool `yaml:"draft"`
+	// Date is the publication date, YYYY-MM-DD, used by the feed.
+	Date string `yaml:"date"`
+}
+
+// strictYAML decodes front matter, rejecting keys Meta does not declare.
+var strictYAML = frontmatter.Format{
+	Name:  "YAML",
+	Delim: '-',
+	Unmarshal: func(data []byte, v any) error {
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		err := dec.Decode(v)
+		if errors.Is(err, io.EOF) {
+			return nil // empty front matter: the missing title is reported
+		}
+		return err
+	},
+}
+
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// meta decodes the front matter and checks its fields.
+func (b *builder) meta(data *frontmatter.Data) {
+	if data == nil {
+		addError(b.pc, 0, "missing front matter: start the file with ---, a title: and a description:, and ---")
+		return
+	}
+	m := &b.doc.Meta
+	if err := data.Decode(m); err != nil {
+		b.yamlErrors(err)
+		return
+	}
+	if strings.TrimSpace(m.Title) == "" {
+		addError(b.pc, 0, "front matter: missing title")
+	}
+	if strings.TrimSpace(m.Description) == "" {
+		addError(b.pc, 0, "front matter: missing description")
+	}
+	if m.Date != "" {
+		if _, err := time.Parse(time.DateOnly, m.Date); err != nil {
+			addError(b.pc, b.keyOffset("date"), "front matter: date %q is not a date of the form 2006-01-02", m.Date)
+		}
+	}
+}
+
+// yamlErrors reports YAML errors at file lines: the front matter's first
+// line is the file's second, after the opening ---.
+func (b *builder) yamlErrors(err error) {
+	var msgs []string
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	} else {
+		msgs = []string{err.Error()}
+	}
+	for _, msg := range msgs {
+		m := yamlLine.FindStringSubmatch(strings.TrimSpace(msg))
+		if m == nil {
+			addError(b.pc, 0, "front matter: %s", strings.TrimPrefix(msg, "yaml: "))
+			continue
+		}
+		n, _ := strconv.Atoi(m[1])
+		off := b.lineOffset(n + 1)
+		addError(b.pc, off, "front matter: %s", explainYAML(m[2]))
+	}
+}
+
+var (
+	yamlUnknown = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	yamlType    = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (\\w+)$")
+)
+
+// explainYAML rewords yaml.v3's messages in the terms of the front matter.
+func explainYAML(msg string) string {
+	if m := yamlUnknown.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("unknown field %s (known fields: title, description, order, draft, date)", m[1])
+	}
+	if m := yamlType.FindStringSubmatch(msg); m != nil {
+		want := map[string]string{"int": "an integer", "bool": "true or false", "string": "text"}[m[3]]
+		if want == "" {
+			want = m[3]
+		}
+		return fmt.Sprintf("want %s, got %q", want, m[2])
+	}
+	return msg
+}
+
+// lineOffset returns the byte offset of the first non-blank byte of a line.
+func (b *builder) lineOffset(line int) int {
+	if line-1 >= len(b.lines.starts) {
+		return 0
+	}
+	off := b.lines.starts[line-1]
+	for off < len(b.doc.src) && (b.doc.src[off] == ' ' || b.doc.src[off] == '\t') {
+		off++
+	}
+	return off
+}
+
+// keyOffset returns the offset of the front matter line defining key.
+func (b *builder) keyOffset(key string) int {
+	for line := 2; line < len(b.lines.starts); line++ {
+		off := b.lineOffset(line)
+		if bytes.HasPrefix(b.doc.src[off:], []byte(key+":")) {
+			return off
+		}
+		if bytes.HasPrefix(b.doc.src[off:], []byte("---")) {
+			break
+		}
+	}
+	return 0
+}

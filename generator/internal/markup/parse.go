@@ -1,0 +1,324 @@
+package markup
+
+import (
+	"fmt"
+	"sort"
+	"unicode/utf8"
+
+	"github.com/gohugoio/hugo-goldmark-extensions/passthrough"
+	"github.com/nonconvex/explainer/generator/internal/diag"
+	"github.com/yuin/goldmark"
+	highlighting "github.com/yuin/goldmark-highlighting/v2"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+	"go.abhg.dev/goldmark/anchor"
+	"go.abhg.dev/goldmark/frontmatter"
+	"go.abhg.dev/goldmark/toc"
+
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+)
+
+// A Parser parses articles. It is safe for concurrent use.
+type Parser struct {
+	md goldmark.Markdown
+}
+
+// NewParser returns a parser with the project's Markdown dialect.
+func NewParser() *Parser {
+	md := goldmark.New(
+		goldmark.WithExtensions(
+			extension.GFM,
+			extension.Footnote,
+			extension.DefinitionList,
+			extension.Typographer,
+			&frontmatter.Extender{Formats: []frontmatter.Format{strictYAML}},
+			highlighting.NewHighlighting(highlighting.WithFormatOptions(chromahtml.WithClasses(true))),
+			passthrough.New(mathDelimiters),
+			&anchor.Extender{Texter: anchor.Text("#"), Position: anchor.After},
+		),
+		goldmark.WithParserOptions(
+			parser.WithAutoHeadingID(),
+			parser.WithHeadingAttribute(),
+			parser.WithBlockParsers(util.Prioritized(directiveBlockParser{}, 50)),
+			parser.WithInlineParsers(
+				util.Prioritized(citeInlineParser{}, 199), // before links
+				util.Prioritized(directiveInlineParser{}, 600),
+				util.Prioritized(refInlineParser{}, 600),
+			),
+		),
+	)
+	md.Renderer().AddOptions(nodeRenderers())
+	return &Parser{md: md}
+}
+
+// errorsKey keeps the parse errors, as byte offsets, in the parser context.
+var errorsKey = parser.NewContextKey()
+
+type offsetError struct {
+	offset int
+	msg    string
+}
+
+func addError(pc parser.Context, offset int, format string, args ...any) {
+	errs, _ := pc.Get(errorsKey).(*[]offsetError)
+	if errs == nil {
+		errs = new([]offsetError)
+		pc.Set(errorsKey, errs)
+	}
+	*errs = append(*errs, offsetError{offset, fmt.Sprintf(format, args...)})
+}
+
+// Parse parses the article src; name is its path as errors should show
+// it. It returns every problem found as a [diag.List].
+func (p *Parser) Parse(name string, src []byte) (*Doc, error) {
+	lines := newLineIndex(name, src)
+	if !utf8.Valid(src) {
+		off := 0
+		for off < len(src) {
+			r, size := utf8.DecodeRune(src[off:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			off += size
+		}
+		return nil, diag.List{diag.Errorf(lines.pos(off), "invalid UTF-8 (the file must be UTF-8 text)")}
+	}
+	pc := parser.NewContext()
+	root := p.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+	d := &Doc{Name: name, src: src, root: root, Targets: make(map[string]*Target)}
+	b := &builder{doc: d, pc: pc, lines: lines, ids: make(map[string]int)}
+	b.meta(frontmatter.Get(pc))
+	mathTransformer{}.Transform(root.(*ast.Document), text.NewReader(src), pc)
+	b.walk()
+
+	var errs diag.List
+	if list, ok := pc.Get(errorsKey).(*[]offsetError); ok {
+		for _, e := range *list {
+			errs = append(errs, diag.Errorf(lines.pos(e.offset), "%s", e.msg))
+		}
+	}
+	errs = append(errs, b.errs...)
+	return d, errs.Err()
+}
+
+// builder collects a parsed article's directives, numbers its figures,
+// equations and sections, and checks its ids.
+type builder struct {
+	doc   *Doc
+	pc    parser.Context
+	lines *lineIndex
+	ids   map[string]int // id to the offset that defined it
+	errs  diag.List
+
+	figures, equations, h2, h3 int
+}
+
+func (b *builder) walk() {
+	ast.Walk(b.doc.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			b.heading(n)
+		case *figureNode:
+			b.figure(n)
+		case *mathBlock:
+			if n.id != "" && b.define(n.id, n.offset) {
+				b.equations++
+				n.number = b.equations
+				b.doc.Targets[n.id] = &Target{Kind: "Equation", Number: fmt.Sprint(n.number)}
+			}
+		case *directiveNode:
+			n.d.Pos = b.pos(n.offset)
+			b.doc.Inlines = append(b.doc.Inlines, n.d)
+		case *refNode:
+			n.r.Pos = b.pos(n.offset)
+			b.doc.Refs = append(b.doc.Refs, n.r)
+		case *citeNode:
+			for i, c := range n.cites {
+				c.Pos = b.pos(n.offsets[i])
+				b.doc.Cites = append(b.doc.Cites, c)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	b.toc()
+}
+
+func (b *builder) pos(offset int) diag.Pos { return b.lines.pos(offset) }
+
+// define records an id, reporting a duplicate.
+func (b *builder) define(id string, offset int) bool {
+	if first, dup := b.ids[id]; dup {
+		addError(b.pc, offset, "duplicate id %s (first defined at line %d)", id, b.pos(first).Line)
+		return false
+	}
+	b.ids[id] = offset
+	return true
+}
+
+func (b *builder) heading(h *ast.Heading) {
+	offset := 0
+	if h.Lines().Len() > 0 {
+		offset = h.Lines().At(0).Start
+	}
+	// An ATX heading's text starts after its hashes: point at the line.
+	offset = lineStart(b.doc.src, offset)
+	id, _ := h.AttributeString("id")
+	idText := fmt.Sprint(string(id.([]byte)))
+	switch h.Level {
+	case 1:
+		addError(b.pc, offset, "the article's title comes from its front matter: start headings at ##")
+		return
+	case 2:
+		b.h2++
+		b.h3 = 0
+	case 3:
+		if b.h2 == 0 {
+			addError(b.pc, offset, "heading ### comes before any ## heading")
+			return
+		}
+		b.h3++
+	default:
+		return
+	}
+	number := fmt.Sprint(b.h2)
+	if h.Level == 3 {
+		number += fmt.Sprintf(".%d", b.h3)
+	}
+	if b.define(idText, offset) {
+		b.doc.Targets[idText] = &Target{Kind: "Section", Number: number, Title: plainText(h, b.doc.src)}
+	}
+	h.InsertBefore(h, h.FirstChild(), &secNumNode{number: number})
+}
+
+// toc builds the table of contents from the numbered h2 and h3 headings.
+func (b *builder) toc() {
+	tree, err := toc.Inspect(b.doc.root, b.doc.src, toc.MinDepth(2), toc.MaxDepth(3), toc.Compact(true))
+	if err != nil {
+		return
+	}
+	var headings func(items toc.Items) []*Heading
+	headings = func(items toc.Items) []*Heading {
+		var hs []*Heading
+		for _, it := range items {
+			t := b.doc.Targets[string(it.ID)]
+			if t == nil || t.Kind != "Section" {
+				continue // an unnumbered heading, already reported
+			}
+			hs = append(hs, &Heading{ID: string(it.ID), Number: t.Number, Title: t.Title, Sub: headings(it.Items)})
+		}
+		return hs
+	}
+	b.doc.TOC = headings(tree.Items)
+}
+
+func (b *builder) figure(n *figureNode) {
+	if n.name != "figure" && n.name != "run" {
+		return // reported as unknown when parsed
+	}
+	f := &Figure{Pos: b.pos(n.offset), Run: n.name == "run"}
+	n.fig = f
+	prefix := "fig-"
+	if f.Run {
+		prefix = "run-"
+	}
+	a := n.attrs
+	switch {
+	case a.ID == "":
+		addError(b.pc, n.offset, "%s directive needs an id, as in {#%sname ...}", n.name, prefix)
+	case !validID(a.ID, prefix):
+		addError(b.pc, a.IDOffset, "%s id %q must start with %s and use lower-case letters, digits and hyphens", n.name, a.ID, prefix)
+	default:
+		if b.define(a.ID, a.IDOffset) {
+			f.ID = a.ID
+		}
+	}
+	for _, at := range a.Attrs {
+		switch at.Key {
+		case "experiment":
+			f.Experiment = at.Value
+			f.ExperimentPos = b.pos(at.Offset)
+		case "alt":
+			f.Alt = at.Value
+		default:
+			f.Params = append(f.Params, Param{Pos: b.pos(at.Offset), Key: at.Key, Value: at.Value})
+		}
+	}
+	if f.Experiment == "" {
+		addError(b.pc, n.offset, "%s %s needs experiment=name", n.name, a.ID)
+	}
+	if f.Run {
+		if f.Alt != "" {
+			at, _ := a.get("alt")
+			addError(b.pc, at.Offset, "run %s draws nothing, so it takes no alt=", a.ID)
+		}
+	} else {
+		b.figures++
+		f.Number = b.figures
+		if f.ID != "" {
+			b.doc.Targets[f.ID] = &Target{Kind: "Figure", Number: fmt.Sprint(f.Number)}
+		}
+		if first, ok := n.FirstChild().(*ast.Paragraph); ok {
+			first.InsertBefore(first, first.FirstChild(), &figLabelNode{number: f.Number})
+		} else if n.closed {
+			addError(b.pc, n.offset, "figure %s needs a caption: a paragraph before its closing :::", a.ID)
+		}
+	}
+	b.doc.Figures = append(b.doc.Figures, f)
+}
+
+// plainText returns the text of n's inline children.
+func plainText(n ast.Node, src []byte) string {
+	var b []byte
+	ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch c := c.(type) {
+		case *ast.Text:
+			b = append(b, c.Segment.Value(src)...)
+			if c.SoftLineBreak() {
+				b = append(b, ' ')
+			}
+		case *ast.String:
+			b = append(b, c.Value...)
+		case *anchor.Node:
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return string(b)
+}
+
+func lineStart(src []byte, offset int) int {
+	for offset > 0 && src[offset-1] != '\n' {
+		offset--
+	}
+	return offset
+}
+
+// lineIndex converts byte offsets to positions.
+type lineIndex struct {
+	file   string
+	starts []int // offsets at which lines start
+}
+
+func newLineIndex(file string, src []byte) *lineIndex {
+	l := &lineIndex{file: file, starts: []int{0}}
+	for i, c := range src {
+		if c == '\n' {
+			l.starts = append(l.starts, i+1)
+		}
+	}
+	return l
+}
+
+func (l *lineIndex) pos(offset int) diag.Pos {
+	line := sort.SearchInts(l.starts, offset+1) - 1
+	return diag.Pos{File: l.file, Line: line + 1, Col: offset - l.starts[line] + 1}
+}

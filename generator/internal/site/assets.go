@@ -1,0 +1,67 @@
+package site
+
+import (
+	"bytes"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"strings"
+	"sync"
+
+	"codeberg.org/go-fonts/latin-modern/lmmath"
+	"github.com/alecthomas/chroma/v2"
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/styles"
+)
+
+//go:embed assets/style.css
+var styleCSS string
+
+// assetURLs are the addresses of the fingerprinted assets.
+type assetURLs struct {
+	CSS string
+}
+
+// assetFiles returns the assets by output path, each named by a hash of
+// its content so that it can be cached forever, and their addresses.
+var assetFiles = sync.OnceValues(func() (map[string][]byte, func(base string) assetURLs) {
+	files := make(map[string][]byte)
+	mathFont := hashedName("assets/latinmodern-math", ".otf", lmmath.TTF)
+	files[mathFont] = lmmath.TTF
+	// The stylesheet names the font relative to itself, so it works
+	// under any base path.
+	css := strings.Replace(styleCSS, "{{math-font}}", strings.TrimPrefix(mathFont, "assets/"), 1) + codeCSS()
+	cssName := hashedName("assets/style", ".css", []byte(css))
+	files[cssName] = []byte(css)
+	return files, func(base string) assetURLs { return assetURLs{CSS: base + cssName} }
+})
+
+func hashedName(stem, ext string, data []byte) string {
+	sum := sha256.Sum256(data)
+	return stem + "." + hex.EncodeToString(sum[:])[:10] + ext
+}
+
+// codeCSS styles highlighted code: chroma classes for a light and a dark
+// scheme.
+func codeCSS() string {
+	var b bytes.Buffer
+	b.WriteString("\n/* Code highlighting (chroma). */\n")
+	writeChroma(&b, styles.Get("github"))
+	b.WriteString("@media (prefers-color-scheme: dark) {\n")
+	writeChroma(&b, styles.Get("github-dark"))
+	b.WriteString("}\n")
+	return b.String()
+}
+
+func writeChroma(b *bytes.Buffer, style *chroma.Style) {
+	f := chromahtml.New(chromahtml.WithClasses(true))
+	var css bytes.Buffer
+	f.WriteCSS(&css, style)
+	// The page sets the code background; chroma's would fight it.
+	for _, line := range strings.SplitAfter(css.String(), "\n") {
+		if strings.Contains(line, ".bg {") || strings.Contains(line, ".chroma {") {
+			continue
+		}
+		b.WriteString(line)
+	}
+}

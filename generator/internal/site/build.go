@@ -1,0 +1,107 @@
+package site
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/nonconvex/explainer/generator/internal/diag"
+)
+
+// Build builds the site once. It returns a [diag.List] of every content
+// or experiment error, or another error if the output cannot be written;
+// either way the output folder is left as it was.
+func (b *Builder) Build(ctx context.Context) (*Report, error) {
+	start := time.Now()
+	if !strings.HasPrefix(b.cfg.Base, "/") || !strings.HasSuffix(b.cfg.Base, "/") {
+		return nil, fmt.Errorf("base path must start and end with /, got %q", b.cfg.Base)
+	}
+	c, errs := b.read()
+	if c == nil {
+		return nil, errs.Err()
+	}
+	uses, jobs, cerrs := b.collect(c)
+	errs = append(errs, cerrs...)
+	b.run(ctx, jobs)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ix := newIndex(b.cfg.Base, b.cfg.Content, c, uses)
+	for _, a := range c.all() {
+		errs = append(errs, ix.check(a)...)
+	}
+	if len(errs) > 0 {
+		return nil, errs.Err()
+	}
+
+	files, err := b.render(ix, uses)
+	if err != nil {
+		return nil, err
+	}
+	if err := write(b.cfg.Out, files); err != nil {
+		return nil, err
+	}
+	r := &Report{Figures: len(uses), Changed: b.changes(files), Duration: time.Since(start)}
+	for name := range files {
+		if strings.HasSuffix(name, ".html") {
+			r.Pages++
+		}
+	}
+	for _, j := range jobs {
+		if j.ran {
+			r.Runs++
+		} else {
+			r.Cached++
+		}
+	}
+	b.logf("built %d pages, %d figures (%d experiments run, %d cached) in %v",
+		r.Pages, r.Figures, r.Runs, r.Cached, r.Duration.Round(time.Millisecond))
+	return r, nil
+}
+
+// render produces every output file, by slash-separated path.
+func (b *Builder) render(ix *index, uses []*use) (map[string][]byte, error) {
+	assets, urls := assetFiles()
+	r := &renderer{b: b, ix: ix, assets: urls(b.cfg.Base)}
+	files := make(map[string][]byte)
+	for name, data := range assets {
+		files[name] = data
+	}
+	for name, data := range ix.content.static {
+		files[name] = data
+	}
+	var errs diag.List
+	put := func(name string, data []byte, err error) {
+		if err != nil {
+			errs.Merge(diag.Pos{File: name}, err)
+			return
+		}
+		files[name] = data
+	}
+	home, err := r.article(ix.content.home, 0)
+	put("index.html", home, err)
+	for i, a := range ix.content.articles {
+		html, err := r.article(a, i+1)
+		put(path.Join(a.slug, "index.html"), html, err)
+	}
+	for _, u := range uses {
+		if u.fig.Run {
+			continue
+		}
+		dir := u.art.slug
+		files[path.Join(dir, u.fig.ID+".svg")] = []byte(u.job.out.SVG)
+		if u.job.out.CSV != "" {
+			files[path.Join(dir, u.fig.ID+".csv")] = []byte(u.job.out.CSV)
+		}
+	}
+	notFound, err := r.notFound()
+	put("404.html", notFound, err)
+	exps, err := r.experiments(uses)
+	put("experiments/index.html", exps, err)
+	files["sitemap.xml"] = r.sitemap()
+	files["feed.xml"] = r.feed()
+	files["robots.txt"] = r.robots()
+	return files, errs.Err()
+}

@@ -1,0 +1,222 @@
+package site
+
+import (
+	"bytes"
+	"embed"
+	"encoding/xml"
+	"fmt"
+	"html/template"
+	"slices"
+	"strings"
+
+	"github.com/nonconvex/explainer/figures"
+	"github.com/nonconvex/explainer/generator/internal/markup"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// pageTemplates are the page kinds, each the layout around one "main".
+var pageTemplates = func() map[string]*template.Template {
+	ts := make(map[string]*template.Template)
+	for _, name := range []string{"article", "home", "notfound", "experiments"} {
+		ts[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+	}
+	return ts
+}()
+
+// page is what every template sees.
+type page struct {
+	Site        Settings
+	Base        string
+	Assets      assetURLs
+	Title       string
+	Description string
+	Canonical   string
+
+	Number      int // an article's place in the reading order
+	TOC         []*markup.Heading
+	Body        template.HTML
+	References  []reference
+	Prev, Next  *link
+	Articles    []link
+	Experiments []experimentDoc
+}
+
+type link struct {
+	URL, Title, Description string
+}
+
+type reference struct {
+	Key  string
+	HTML template.HTML
+}
+
+type experimentDoc struct {
+	Name, Doc, File string
+	Params          []figures.Param
+	UsedBy          []usedBy
+}
+
+type usedBy struct{ URL, Label string }
+
+// renderer renders the pages of one build.
+type renderer struct {
+	b      *Builder
+	ix     *index
+	assets assetURLs
+}
+
+func (r *renderer) base(title, description, canonicalPath string) page {
+	s := r.ix.content.settings
+	return page{
+		Site:        s,
+		Base:        r.ix.base,
+		Assets:      r.assets,
+		Title:       title,
+		Description: description,
+		Canonical:   s.URL + canonicalPath,
+	}
+}
+
+func (r *renderer) execute(name string, p page) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := pageTemplates[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		return nil, fmt.Errorf("template %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+func (r *renderer) links() []link {
+	var ls []link
+	for _, a := range r.ix.content.articles {
+		ls = append(ls, link{URL: r.ix.pageURL(a), Title: a.doc.Meta.Title, Description: a.doc.Meta.Description})
+	}
+	return ls
+}
+
+// article renders the home page or an article.
+func (r *renderer) article(a *article, number int) ([]byte, error) {
+	var body bytes.Buffer
+	res := r.ix.resolver(a)
+	if err := r.b.parser.Render(&body, a.doc, res); err != nil {
+		return nil, fmt.Errorf("%s: rendering: %w", a.path, err)
+	}
+	p := r.base(a.doc.Meta.Title, a.doc.Meta.Description, r.ix.pageURL(a))
+	p.Body = template.HTML(body.String())
+	p.TOC = a.doc.TOC
+	p.Number = number
+	for _, key := range sortedByValue(res.cites) {
+		e, _ := r.ix.content.bib.Lookup(key)
+		p.References = append(p.References, reference{Key: key, HTML: template.HTML(e.HTML())})
+	}
+	if a.slug == "" {
+		p.Articles = r.links()
+		return r.execute("home", p)
+	}
+	arts := r.ix.content.articles
+	if i := number - 1; i > 0 {
+		p.Prev = &link{URL: r.ix.pageURL(arts[i-1]), Title: arts[i-1].doc.Meta.Title}
+	}
+	if i := number - 1; i+1 < len(arts) {
+		p.Next = &link{URL: r.ix.pageURL(arts[i+1]), Title: arts[i+1].doc.Meta.Title}
+	}
+	return r.execute("article", p)
+}
+
+func sortedByValue(m map[string]int) []string {
+	keys := sortedKeys(m)
+	slices.SortFunc(keys, func(a, b string) int { return m[a] - m[b] })
+	return keys
+}
+
+func (r *renderer) notFound() ([]byte, error) {
+	p := r.base("Page not found", r.ix.content.settings.Description, "")
+	p.Canonical = ""
+	p.Articles = r.links()
+	return r.execute("notfound", p)
+}
+
+// experiments renders the list of experiments with their parameters and
+// the figures that use them.
+func (r *renderer) experiments(uses []*use) ([]byte, error) {
+	p := r.base("Experiments", "Every experiment behind the figures, with its parameters.", r.ix.base+"experiments/")
+	users := make(map[string][]usedBy)
+	for _, u := range uses {
+		if u.fig.Run {
+			continue
+		}
+		label := fmt.Sprintf("%s, Figure %d", u.art.doc.Meta.Title, u.fig.Number)
+		users[u.fig.Experiment] = append(users[u.fig.Experiment], usedBy{URL: r.ix.pageURL(u.art) + "#" + u.fig.ID, Label: label})
+	}
+	for _, e := range r.b.cfg.Registry.Experiments {
+		p.Experiments = append(p.Experiments, experimentDoc{
+			Name: e.Name, Doc: e.Doc, File: figures.SourceFile(e), Params: e.AllParams(), UsedBy: users[e.Name],
+		})
+	}
+	return r.execute("experiments", p)
+}
+
+// sitemap lists every page with its absolute address.
+func (r *renderer) sitemap() []byte {
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
+	origin := r.ix.content.settings.URL
+	for _, a := range r.ix.content.all() {
+		fmt.Fprintf(&b, "<url><loc>%s</loc>", xmlEscape(origin+r.ix.pageURL(a)))
+		if a.doc.Meta.Date != "" {
+			fmt.Fprintf(&b, "<lastmod>%s</lastmod>", a.doc.Meta.Date)
+		}
+		b.WriteString("</url>\n")
+	}
+	fmt.Fprintf(&b, "<url><loc>%s</loc></url>\n", xmlEscape(origin+r.ix.base+"experiments/"))
+	b.WriteString("</urlset>\n")
+	return b.Bytes()
+}
+
+// feed is an Atom feed of the articles. Its dates come from the articles'
+// front matter, never from the clock, so rebuilding does not change it.
+func (r *renderer) feed() []byte {
+	s := r.ix.content.settings
+	origin := s.URL
+	updated := "2000-01-01"
+	for _, a := range r.ix.content.all() {
+		updated = max(updated, a.doc.Meta.Date)
+	}
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	b.WriteString(`<feed xmlns="http://www.w3.org/2005/Atom">` + "\n")
+	fmt.Fprintf(&b, "<title>%s</title>\n", xmlEscape(s.Title))
+	if s.Description != "" {
+		fmt.Fprintf(&b, "<subtitle>%s</subtitle>\n", xmlEscape(s.Description))
+	}
+	fmt.Fprintf(&b, "<id>%s</id>\n", xmlEscape(origin+r.ix.base))
+	fmt.Fprintf(&b, "<link href=\"%s\"/>\n", xmlEscape(origin+r.ix.base))
+	fmt.Fprintf(&b, "<link rel=\"self\" href=\"%s\"/>\n", xmlEscape(origin+r.ix.base+"feed.xml"))
+	fmt.Fprintf(&b, "<updated>%sT00:00:00Z</updated>\n", updated)
+	if s.Author != "" {
+		fmt.Fprintf(&b, "<author><name>%s</name></author>\n", xmlEscape(s.Author))
+	}
+	for _, a := range r.ix.content.articles {
+		date := a.doc.Meta.Date
+		if date == "" {
+			date = updated
+		}
+		u := origin + r.ix.pageURL(a)
+		fmt.Fprintf(&b, "<entry>\n<title>%s</title>\n<id>%s</id>\n<link href=\"%s\"/>\n<updated>%sT00:00:00Z</updated>\n<summary>%s</summary>\n</entry>\n",
+			xmlEscape(a.doc.Meta.Title), xmlEscape(u), xmlEscape(u), date, xmlEscape(a.doc.Meta.Description))
+	}
+	b.WriteString("</feed>\n")
+	return b.Bytes()
+}
+
+func (r *renderer) robots() []byte {
+	return []byte(fmt.Sprintf("User-agent: *\nAllow: /\n\nSitemap: %s%ssitemap.xml\n", r.ix.content.settings.URL, r.ix.base))
+}
+
+func xmlEscape(s string) string {
+	var b strings.Builder
+	xml.EscapeText(&b, []byte(s))
+	return b.String()
+}

@@ -1,0 +1,276 @@
+package site
+
+import (
+	"fmt"
+	"html"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/nonconvex/explainer/figures"
+	"github.com/nonconvex/explainer/generator/internal/diag"
+	"github.com/nonconvex/explainer/generator/internal/markup"
+)
+
+// index finds articles and the directives' outputs.
+type index struct {
+	base     string
+	bibPath  string
+	content  *content
+	bySlug   map[string]*article
+	uses     map[*markup.Figure]*use
+	figureOf map[string]map[string]*use // slug, id
+}
+
+func newIndex(base, contentDir string, c *content, uses []*use) *index {
+	ix := &index{
+		base:     base,
+		bibPath:  filepath.Join(contentDir, "references.bib"),
+		content:  c,
+		bySlug:   make(map[string]*article),
+		uses:     make(map[*markup.Figure]*use),
+		figureOf: make(map[string]map[string]*use),
+	}
+	for _, a := range c.all() {
+		ix.bySlug[a.slug] = a
+		ix.figureOf[a.slug] = make(map[string]*use)
+	}
+	for _, u := range uses {
+		ix.uses[u.fig] = u
+		ix.figureOf[u.art.slug][u.fig.ID] = u
+	}
+	return ix
+}
+
+// all returns the home page and the articles.
+func (c *content) all() []*article {
+	if c.home == nil {
+		return c.articles
+	}
+	return append([]*article{c.home}, c.articles...)
+}
+
+// check reports every directive whose run failed, whose checks failed, or
+// that refers to something that does not exist.
+func (ix *index) check(a *article) diag.List {
+	var errs diag.List
+	for _, f := range a.doc.Figures {
+		u := ix.uses[f]
+		if u == nil {
+			continue // its experiment or parameters were reported
+		}
+		what := directiveName(f)
+		if u.job.err != nil {
+			errs.Add(f.Pos, "%s: experiment %s: %v", what, f.Experiment, u.job.err)
+			continue
+		}
+		for _, c := range u.job.out.Checks {
+			if !c.Passed {
+				errs.Add(f.Pos, "%s: check %s failed: %s: %s", what, c.Name, c.Claim, c.Detail)
+			}
+		}
+		if !f.Run && f.Alt == "" && u.job.out.Alt == "" {
+			errs.Add(f.Pos, "%s needs alt=\"...\", a text alternative (experiment %s has no description)", what, f.Experiment)
+		}
+		if !f.Run && u.job.out.SVG == "" {
+			errs.Add(f.Pos, "%s: experiment %s draws nothing; use ::run for a computation without a figure", what, f.Experiment)
+		}
+	}
+	for _, d := range a.doc.Inlines {
+		if _, err := ix.inline(a, d); err != "" {
+			errs.Add(d.Pos, ":%s[%s.%s]: %s", d.Name, d.Target, d.Key, err)
+		}
+	}
+	for _, r := range a.doc.Refs {
+		if _, _, err := ix.ref(a, r); err != "" {
+			errs.Add(r.Pos, "reference @%s: %s", r.Target, err)
+		}
+	}
+	for _, c := range a.doc.Cites {
+		if ix.content.bib == nil {
+			errs.Add(c.Pos, "citation [@%s]: there is no %s", c.Key, ix.bibPath)
+		} else if _, ok := ix.content.bib.Lookup(c.Key); !ok {
+			errs.Add(c.Pos, "citation [@%s]: no entry %s in %s", c.Key, c.Key, ix.bibPath)
+		}
+	}
+	return errs
+}
+
+// target finds the article a "slug/id" target points into.
+func (ix *index) target(from *article, target string) (*article, string, string) {
+	slug, id, found := markup.CutSlug(target)
+	if !found {
+		return from, id, ""
+	}
+	a := ix.bySlug[slug]
+	if a == nil {
+		return nil, id, fmt.Sprintf("no article %s", slug)
+	}
+	return a, id, ""
+}
+
+// inline returns the HTML of a :val or :check, or what is wrong with it.
+func (ix *index) inline(from *article, d *markup.Directive) (string, string) {
+	a, id, err := ix.target(from, d.Target)
+	if err != "" {
+		return "", err
+	}
+	u := ix.figureOf[a.slug][id]
+	if u == nil {
+		return "", fmt.Sprintf("no figure or run %s in %s", id, a.path)
+	}
+	if u.job.out == nil {
+		return "", "" // the run failed, which is reported at the figure
+	}
+	href := ix.figureHref(from, u)
+	switch d.Name {
+	case "val":
+		v, ok := u.job.out.Value(d.Key)
+		if !ok {
+			return "", fmt.Sprintf("experiment %s computes no value %s (it computes %s)", u.fig.Experiment, d.Key, valueNames(u.job.out))
+		}
+		return fmt.Sprintf(`<span class="val" title="computed by experiment %s">%s</span>`,
+			html.EscapeString(u.fig.Experiment), html.EscapeString(v.Text)), ""
+	default:
+		c, ok := u.job.out.Check(d.Key)
+		if !ok {
+			return "", fmt.Sprintf("experiment %s makes no check %s (it makes %s)", u.fig.Experiment, d.Key, checkNames(u.job.out))
+		}
+		if !c.Passed {
+			return "", fmt.Sprintf("the check failed: %s: %s", c.Claim, c.Detail)
+		}
+		return fmt.Sprintf(`<span class="check"><span class="check-mark" aria-hidden="true">✓</span> <span class="check-claim">%s</span> <a class="check-detail" href="%s">(%s)</a></span>`,
+			html.EscapeString(c.Claim), html.EscapeString(href), html.EscapeString(c.Detail)), ""
+	}
+}
+
+func valueNames(o *figures.Output) string {
+	var names []string
+	for _, v := range o.Values {
+		names = append(names, v.Name)
+	}
+	return orNone(names)
+}
+
+func checkNames(o *figures.Output) string {
+	var names []string
+	for _, c := range o.Checks {
+		names = append(names, c.Name)
+	}
+	return orNone(names)
+}
+
+func orNone(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}
+
+// ref returns the text and address of a reference, or what is wrong.
+func (ix *index) ref(from *article, r *markup.Ref) (string, string, string) {
+	a, id, err := ix.target(from, r.Target)
+	if err != "" {
+		return "", "", err
+	}
+	t := a.doc.Targets[id]
+	if t == nil {
+		kind := strings.ToLower(kindOf(id))
+		return "", "", fmt.Sprintf("no %s %s in %s", kind, id, a.path)
+	}
+	href := "#" + id
+	if a != from {
+		href = ix.pageURL(a) + "#" + id
+	}
+	text := t.Kind + "\u00a0" + t.Number
+	if a != from {
+		text += " of “" + a.doc.Meta.Title + "”"
+	}
+	return text, href, ""
+}
+
+// kindOf names what an id's prefix says it is.
+func kindOf(id string) string {
+	switch {
+	case strings.HasPrefix(id, "fig-"):
+		return "Figure"
+	case strings.HasPrefix(id, "eq-"):
+		return "Equation"
+	}
+	return "Section"
+}
+
+// pageURL returns the address of an article's page.
+func (ix *index) pageURL(a *article) string {
+	if a.slug == "" {
+		return ix.base
+	}
+	return ix.base + a.slug + "/"
+}
+
+// figureHref is the address of a figure as seen from a page.
+func (ix *index) figureHref(from *article, u *use) string {
+	if u.art == from {
+		return "#" + u.fig.ID
+	}
+	return ix.pageURL(u.art) + "#" + u.fig.ID
+}
+
+// pageResolver renders one article's directives.
+type pageResolver struct {
+	ix    *index
+	a     *article
+	cites map[string]int // key to number, in order of first citation
+}
+
+func (ix *index) resolver(a *article) *pageResolver {
+	r := &pageResolver{ix: ix, a: a, cites: make(map[string]int)}
+	for _, c := range a.doc.Cites {
+		if _, ok := r.cites[c.Key]; !ok {
+			r.cites[c.Key] = len(r.cites) + 1
+		}
+	}
+	return r
+}
+
+var svgSize = regexp.MustCompile(`<svg width="([0-9.]+)pt" height="([0-9.]+)pt"`)
+
+func (r *pageResolver) Figure(f *markup.Figure) (media, links string) {
+	u := r.ix.uses[f]
+	out := u.job.out
+	alt := f.Alt
+	if alt == "" {
+		alt = out.Alt
+	}
+	dir := r.ix.pageURL(r.a)
+	w, h := "360", "240"
+	if m := svgSize.FindStringSubmatch(out.SVG); m != nil {
+		w, h = m[1], m[2]
+	}
+	media = fmt.Sprintf(`<img src="%s%s.svg" alt="%s" width="%s" height="%s">`,
+		dir, f.ID, html.EscapeString(alt), w, h)
+	var b strings.Builder
+	b.WriteString(`<p class="figure-links">`)
+	if out.CSV != "" {
+		fmt.Fprintf(&b, `<a href="%s%s.csv">Data (CSV)</a> · `, dir, f.ID)
+	}
+	fmt.Fprintf(&b, `<a href="%sexperiments/#%s">Experiment <code>%s</code></a> with <code>%s</code>`,
+		r.ix.base, f.Experiment, f.Experiment, html.EscapeString(u.job.args.Canonical()))
+	b.WriteString("</p>\n")
+	return media, b.String()
+}
+
+func (r *pageResolver) Inline(d *markup.Directive) string {
+	s, _ := r.ix.inline(r.a, d)
+	return s
+}
+
+func (r *pageResolver) Ref(ref *markup.Ref) (string, string) {
+	text, href, _ := r.ix.ref(r.a, ref)
+	return text, href
+}
+
+func (r *pageResolver) Cite(c *markup.Cite) string {
+	e, _ := r.ix.content.bib.Lookup(c.Key)
+	return fmt.Sprintf(`<a href="#ref-%s" title="%s">%d</a>`, html.EscapeString(c.Key), html.EscapeString(e.Short()), r.cites[c.Key])
+}

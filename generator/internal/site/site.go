@@ -1,0 +1,156 @@
+// Package site performs one build of the explainer: it reads the content
+// folder, runs every experiment the articles ask for, renders the pages and
+// writes the site.
+//
+// # Builds
+//
+// [Build] parses all articles, collects every figure and run directive,
+// runs each distinct (experiment, parameters) pair once in a worker pool,
+// checks every directive against what the runs produced, renders the pages
+// and writes the site into a fresh folder that replaces the output folder
+// only if everything succeeded. It reports all errors at once, sorted by
+// file and position, as a [diag.List].
+//
+// A [Builder] keeps what one build learnt for the next: parsed articles by
+// content and experiment outputs by key, in memory, besides the on-disk
+// cache. The dev server rebuilds with one Builder, so a prose edit re-parses
+// one article and reruns nothing.
+//
+// # Content
+//
+// The content folder holds site.yaml (the site's settings), index.md (the
+// home page), one Markdown file per article (its slug is its path without
+// .md; a folder's index.md takes the folder's name), references.bib (the
+// bibliography) and any other files, which are copied as they are.
+//
+// # Output
+//
+//	index.html              the home page
+//	<slug>/index.html       an article, with its figures beside it:
+//	<slug>/<fig-id>.svg     the figure
+//	<slug>/<fig-id>.csv     the data behind it
+//	experiments/index.html  every experiment and its parameters
+//	assets/                 CSS and fonts, named by content hash
+//	404.html sitemap.xml feed.xml robots.txt
+//
+// Every internal address starts with the base path, so the site works at a
+// domain's root (base "/") or below it (base "/explainer/"). Pages carry no
+// JavaScript.
+package site
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/nonconvex/explainer/figures"
+	"github.com/nonconvex/explainer/generator/internal/cache"
+	"github.com/nonconvex/explainer/generator/internal/markup"
+)
+
+// Config describes a build. The zero value builds ./content into ./public
+// for a site at a domain's root, caching in ./.cache, with one worker per
+// processor.
+type Config struct {
+	Content string // the content folder; "content" if empty
+	Out     string // the output folder; "public" if empty
+	Base    string // the URL path the site is served under; "/" if empty
+	Cache   string // the cache folder; ".cache" if empty, "-" for none
+	Jobs    int    // experiments run at once; GOMAXPROCS if zero
+	// Budget is the time one experiment may take; figures.DefaultBudget
+	// if zero.
+	Budget time.Duration
+	// Registry holds the experiments; figures.Default() if nil.
+	Registry *figures.Registry
+	// Drafts includes articles whose front matter says draft: true.
+	Drafts bool
+	// Log, if set, receives a line per experiment run and a summary.
+	Log io.Writer
+}
+
+func (c Config) withDefaults() Config {
+	if c.Content == "" {
+		c.Content = "content"
+	}
+	if c.Out == "" {
+		c.Out = "public"
+	}
+	if c.Base == "" {
+		c.Base = "/"
+	}
+	if c.Cache == "" {
+		c.Cache = ".cache"
+	}
+	if c.Cache == "-" {
+		c.Cache = ""
+	}
+	if c.Jobs <= 0 {
+		c.Jobs = runtime.GOMAXPROCS(0)
+	}
+	if c.Registry == nil {
+		c.Registry = figures.Default()
+	}
+	return c
+}
+
+// A Report says what a build did.
+type Report struct {
+	Pages   int // HTML pages written
+	Figures int // figure and run directives
+	Runs    int // experiments run (not found in a cache)
+	Cached  int // experiment outputs found in a cache
+	// Changed lists the output files, by slash-separated path, whose
+	// content differs from the previous build of the same Builder (every
+	// file, on its first build).
+	Changed  []string
+	Duration time.Duration
+}
+
+// Build builds the site described by cfg once.
+func Build(ctx context.Context, cfg Config) (*Report, error) {
+	return NewBuilder(cfg).Build(ctx)
+}
+
+// A Builder builds a site repeatedly, reusing what has not changed. It is
+// not safe for concurrent use.
+type Builder struct {
+	cfg    Config
+	parser *markup.Parser
+	cache  cache.Cache
+
+	mu      sync.Mutex
+	parsed  map[string]parsed          // by content path, valid for its source
+	outputs map[string]*figures.Output // by job key
+	written map[string][32]byte        // output path to content hash, last build
+}
+
+// parsed is an article parsed earlier, kept with the source it came from.
+type parsed struct {
+	src string
+	doc *markup.Doc
+	err error
+}
+
+// NewBuilder returns a Builder for cfg.
+func NewBuilder(cfg Config) *Builder {
+	cfg = cfg.withDefaults()
+	return &Builder{
+		cfg:     cfg,
+		parser:  markup.NewParser(),
+		cache:   cache.Cache{Dir: cfg.Cache},
+		parsed:  make(map[string]parsed),
+		outputs: make(map[string]*figures.Output),
+	}
+}
+
+// Config returns the builder's configuration, defaults filled in.
+func (b *Builder) Config() Config { return b.cfg }
+
+func (b *Builder) logf(format string, args ...any) {
+	if b.cfg.Log != nil {
+		fmt.Fprintf(b.cfg.Log, format+"\n", args...)
+	}
+}
