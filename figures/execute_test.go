@@ -1,0 +1,113 @@
+package figures
+
+import (
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func experiment(name string, run func(ctx context.Context, a Args, rng *rand.Rand) (*Result, error)) *Experiment {
+	return &Experiment{Name: name, Run: run}
+}
+
+func TestExecuteTurnsFailuresIntoErrors(t *testing.T) {
+	var nilMap map[string]int
+	for _, c := range []struct {
+		name string
+		run  func(ctx context.Context, a Args, rng *rand.Rand) (*Result, error)
+		want string // a regular expression
+	}{
+		{"panic", func(context.Context, Args, *rand.Rand) (*Result, error) {
+			nilMap["x"] = 1
+			return nil, nil
+		}, `^panic: assignment to entry in nil map \(at figures/execute_test.go:\d+\)$`},
+		{"nan", func(context.Context, Args, *rand.Rand) (*Result, error) {
+			r := &Result{}
+			r.Float("height", "%.3f", math.NaN())
+			return r, nil
+		}, `^value height is NaN$`},
+		{"error", func(context.Context, Args, *rand.Rand) (*Result, error) {
+			return nil, errors.New("did not converge")
+		}, `^did not converge$`},
+		{"nil", func(context.Context, Args, *rand.Rand) (*Result, error) { return nil, nil }, `^run returned no result$`},
+		{"ignores its context", func(context.Context, Args, *rand.Rand) (*Result, error) {
+			time.Sleep(2 * time.Second)
+			return &Result{}, nil
+		}, `^ran longer than its time budget of 50ms$`},
+		{"honours its context", func(ctx context.Context, _ Args, _ *rand.Rand) (*Result, error) {
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}, `^ran longer than its time budget of 50ms$`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := experiment("broken", c.run)
+			_, err := Execute(context.Background(), e.MustParse(nil), 50*time.Millisecond)
+			if err == nil || !regexp.MustCompile(c.want).MatchString(err.Error()) {
+				t.Errorf("Execute() error = %v, want a match for %s", err, c.want)
+			}
+		})
+	}
+}
+
+func TestExecuteStopsWhenCancelled(t *testing.T) {
+	e := experiment("waits", func(ctx context.Context, _ Args, _ *rand.Rand) (*Result, error) {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Execute(ctx, e.MustParse(nil), time.Minute); !errors.Is(err, context.Canceled) {
+		t.Errorf("Execute() on a cancelled context = %v, want context.Canceled", err)
+	}
+}
+
+func TestExecuteSeedsTheRandomSourceFromTheSeedParameter(t *testing.T) {
+	e := experiment("draws", func(_ context.Context, _ Args, rng *rand.Rand) (*Result, error) {
+		r := &Result{}
+		r.Float("x", "%.17g", rng.Float64())
+		return r, nil
+	})
+	draw := func(seed string) string {
+		out, err := Execute(context.Background(), e.MustParse(map[string]string{"seed": seed}), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.Values[0].Text
+	}
+	if draw("7") != draw("7") {
+		t.Error("the same seed gave different draws")
+	}
+	if draw("7") == draw("8") {
+		t.Error("different seeds gave the same draw")
+	}
+}
+
+func TestExecuteDrawsDeterministicSVG(t *testing.T) {
+	e := Default().Experiments[0]
+	a, b := mustExecute(t, e, nil), mustExecute(t, e, nil)
+	if a.SVG != b.SVG || a.CSV != b.CSV {
+		t.Error("two runs with the same arguments differ")
+	}
+	if !strings.HasPrefix(a.SVG, "<?xml") || !strings.Contains(a.SVG, "sans-serif") {
+		t.Errorf("the SVG does not look like a figure with font fallbacks: %.200s", a.SVG)
+	}
+}
+
+func mustExecute(t testing.TB, e *Experiment, given map[string]string) *Output {
+	t.Helper()
+	out, err := Execute(context.Background(), e.MustParse(given), 0)
+	if err != nil {
+		t.Fatalf("%s: %v", e.Name, err)
+	}
+	for _, c := range out.Checks {
+		if !c.Passed {
+			t.Errorf("%s: check %s failed: %s: %s", e.Name, c.Name, c.Claim, c.Detail)
+		}
+	}
+	return out
+}
