@@ -21,8 +21,11 @@ type figureNode struct {
 	attrs  *attrList
 	fence  int  // the number of colons that open (and must close) it
 	closed bool // whether its closing fence was seen
-	fig    *Figure
-	links  string // the resolver's links, kept between entering and leaving
+	// badAttrs records that its attributes did not parse, which was
+	// reported; nothing more is said about it.
+	badAttrs bool
+	fig      *Figure
+	links    string // the resolver's links, kept between entering and leaving
 }
 
 func (n *figureNode) Kind() ast.NodeKind { return kindFigure }
@@ -75,6 +78,7 @@ func (directiveBlockParser) Open(parent ast.Node, reader text.Reader, pc parser.
 		attrs, size, err := parseAttrs(line[pos:], seg.Start+pos)
 		if err != nil {
 			addError(pc, err.offset, "%s", err.msg)
+			n.badAttrs = true
 		} else {
 			n.attrs = attrs
 			if !util.IsBlank(line[pos+size:]) {
@@ -83,20 +87,24 @@ func (directiveBlockParser) Open(parent ast.Node, reader text.Reader, pc parser.
 		}
 	} else {
 		addError(pc, seg.Start+pos, "directive %s: want {attributes} after its name", name)
+		n.badAttrs = true
 	}
 	if n.attrs == nil {
 		n.attrs = &attrList{}
 	}
 	reader.AdvanceToEOL()
 	if known && !container {
-		n.closed = true
-		return n, parser.Close
+		n.closed = true // a leaf: Continue closes it on the next line
+		return n, parser.NoChildren
 	}
 	return n, parser.HasChildren
 }
 
 func (directiveBlockParser) Continue(node ast.Node, reader text.Reader, pc parser.Context) parser.State {
 	n := node.(*figureNode)
+	if !blockDirectives[n.name] && n.closed {
+		return parser.Close
+	}
 	line, _ := reader.PeekLine()
 	w, pos := util.IndentWidth(line, reader.LineOffset())
 	if w <= 3 {

@@ -117,11 +117,11 @@ func (refInlineParser) Parse(parent ast.Node, block text.Reader, pc parser.Conte
 		return nil
 	}
 	i := 1
-	for i < len(line) && (isIDByte(line[i]) || line[i] == '/') {
+	for i < len(line) && (isKeyByte(line[i]) || line[i] == '/' || line[i] == '.') {
 		i++
 	}
-	for i > 1 && (line[i-1] == '-' || line[i-1] == '/') {
-		i-- // a hyphen or slash ending a sentence is not part of the id
+	for i > 1 && strings.ContainsRune("-/.", rune(line[i-1])) {
+		i-- // a full stop, hyphen or slash ending a sentence is not part of the id
 	}
 	target := string(line[1:i])
 	_, id, _ := CutSlug(target)
@@ -130,7 +130,7 @@ func (refInlineParser) Parse(parent ast.Node, block text.Reader, pc parser.Conte
 	}
 	block.Advance(i)
 	if !validTarget(target, "") {
-		addError(pc, seg.Start, "malformed reference @%s", target)
+		addError(pc, seg.Start, "malformed reference @%s (ids use lower-case letters, digits and hyphens)", target)
 	}
 	return &refNode{r: &Ref{Target: target}, offset: seg.Start}
 }

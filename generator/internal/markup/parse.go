@@ -12,6 +12,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 	"go.abhg.dev/goldmark/anchor"
@@ -28,9 +29,18 @@ type Parser struct {
 
 // NewParser returns a parser with the project's Markdown dialect.
 func NewParser() *Parser {
+	return &Parser{md: newMarkdown()}
+}
+
+// newMarkdown configures goldmark with the project's extensions; options
+// are added to the renderer last (the conformance test adds some).
+func newMarkdown(options ...renderer.Option) goldmark.Markdown {
 	md := goldmark.New(
 		goldmark.WithExtensions(
-			extension.GFM,
+			extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
+			extension.Strikethrough,
+			extension.Linkify,
+			extension.TaskList,
 			extension.Footnote,
 			extension.DefinitionList,
 			extension.Typographer,
@@ -51,7 +61,8 @@ func NewParser() *Parser {
 		),
 	)
 	md.Renderer().AddOptions(nodeRenderers())
-	return &Parser{md: md}
+	md.Renderer().AddOptions(options...)
+	return md
 }
 
 // errorsKey keeps the parse errors, as byte offsets, in the parser context.
@@ -218,8 +229,8 @@ func (b *builder) toc() {
 }
 
 func (b *builder) figure(n *figureNode) {
-	if n.name != "figure" && n.name != "run" {
-		return // reported as unknown when parsed
+	if n.name != "figure" && n.name != "run" || n.badAttrs {
+		return // reported when parsed
 	}
 	f := &Figure{Pos: b.pos(n.offset), Run: n.name == "run"}
 	n.fig = f

@@ -1,0 +1,114 @@
+package markup
+
+import (
+	"strings"
+	"testing"
+)
+
+// front is a valid front matter of four lines: bodies start at line 5.
+const front = "---\ntitle: T\ndescription: D\n---\n"
+
+func TestParseErrors(t *testing.T) {
+	for _, c := range []struct {
+		name, src string
+		want      []string
+	}{
+		{"unknown block directive", front + ":::figur{#fig-a experiment=x}\nCaption.\n:::\n",
+			[]string{"x.md:5:1: unknown directive :::figur (want :::figure or ::run)"}},
+		{"figure opened with two colons", front + "::figure{#fig-a experiment=x}\n",
+			[]string{"x.md:5:1: directive figure is a container: open it with :::figure", "x.md:5:1: directive figure is not closed (want a line ::)"}},
+		{"run opened with three colons", front + ":::run{#run-a experiment=x}\n",
+			[]string{"x.md:5:1: directive run has no body: write ::run{...}"}},
+		{"unclosed figure", front + ":::figure{#fig-a experiment=x}\nCaption.\n",
+			[]string{"x.md:5:1: directive figure is not closed (want a line :::)"}},
+		{"stray closing fence", front + "Text.\n\n:::\n",
+			[]string{"x.md:7:1: stray :::: no directive is open"}},
+		{"missing id", front + ":::figure{experiment=x}\nCaption.\n:::\n",
+			[]string{"x.md:5:1: figure directive needs an id, as in {#fig-name ...}"}},
+		{"wrong id prefix", front + ":::figure{#run-a experiment=x}\nCaption.\n:::\n",
+			[]string{`x.md:5:11: figure id "run-a" must start with fig- and use lower-case letters, digits and hyphens`}},
+		{"duplicate id", front + ":::figure{#fig-a experiment=x}\nCaption.\n:::\n\n::run{#fig-a experiment=x}\n\n## Title {#fig-a}\n",
+			[]string{`x.md:9:7: run id "fig-a" must start with run- and use lower-case letters, digits and hyphens`, "x.md:11:1: duplicate id fig-a (first defined at line 5)"}},
+		{"missing experiment", front + ":::figure{#fig-a alt=\"x\"}\nCaption.\n:::\n",
+			[]string{"x.md:5:1: figure fig-a needs experiment=name"}},
+		{"missing caption", front + ":::figure{#fig-a experiment=x}\n:::\n",
+			[]string{"x.md:5:1: figure fig-a needs a caption: a paragraph before its closing :::"}},
+		{"alt on a run", front + "::run{#run-a experiment=x alt=\"y\"}\n",
+			[]string{"x.md:5:27: run run-a draws nothing, so it takes no alt="}},
+		{"unclosed attributes", front + ":::figure{#fig-a experiment=x\nCaption.\n:::\n",
+			[]string{"x.md:5:10: attribute block is not closed (want })"}},
+		{"unclosed quote", front + ":::figure{#fig-a alt=\"a picture}\nCaption.\n:::\n",
+			[]string{"x.md:5:22: malformed attributes: unclosed quote in alt"}},
+		{"attribute without value", front + "::run{#run-a experiment}\n",
+			[]string{"x.md:5:24: malformed attributes: want = after experiment"}},
+		{"duplicate attribute", front + "::run{#run-a experiment=x seed=1 seed=2}\n",
+			[]string{"x.md:5:34: duplicate attribute seed"}},
+		{"no attributes", front + "::run\n",
+			[]string{"x.md:5:6: directive run: want {attributes} after its name"}},
+		{"text after attributes", front + "::run{#run-a experiment=x} extra\n",
+			[]string{"x.md:5:27: directive run: unexpected text after its attributes"}},
+		{"unknown inline directive", front + "The value :value[fig-a.x] here.\n",
+			[]string{"x.md:5:11: unknown directive :value (want :val[...] or :check[...])"}},
+		{"malformed value", front + "The value :val[fig-a] here.\n",
+			[]string{"x.md:5:11: directive :val[fig-a]: want :val[figure-id.name]"}},
+		{"unclosed value", front + "The value :val[fig-a.x here.\n",
+			[]string{"x.md:5:11: directive :val is not closed (want ])"}},
+		{"malformed citation", front + "As shown [@boyd2004; smith].\n",
+			[]string{`x.md:5:22: malformed citation "smith" (want [@key] or [@key, locator])`}},
+		{"malformed reference", front + "See @fig-A.\n",
+			[]string{"x.md:5:5: malformed reference @fig-A (ids use lower-case letters, digits and hyphens)"}},
+		{"unknown LaTeX command", front + "Math $\\relu(x) + 1$.\n",
+			[]string{`x.md:5:7: math: unknown command \relu`}},
+		{"LaTeX command without argument", front + "Math $x + \\sqrt$.\n",
+			[]string{`x.md:5:11: math: \sqrt: sqrt requires one or more arguments`}},
+		{"unbalanced open brace", front + "Math $\\frac{a}{b$.\n",
+			[]string{"x.md:5:15: math: unbalanced braces: this { is never closed"}},
+		{"unbalanced close brace", front + "$$\na} + b\n$$\n",
+			[]string{"x.md:6:2: math: unbalanced braces: this } closes nothing"}},
+		{"bad equation label", front + "$$\nx\n$$ {#eqn-a}\n",
+			[]string{`x.md:7:5: equation id "eqn-a" must start with eq- and use lower-case letters, digits and hyphens`}},
+		{"level-one heading", front + "# Title\n",
+			[]string{"x.md:5:1: the article's title comes from its front matter: start headings at ##"}},
+		{"level-three heading first", front + "### Detail\n",
+			[]string{"x.md:5:1: heading ### comes before any ## heading"}},
+		{"no front matter", "Just text.\n",
+			[]string{"x.md:1:1: missing front matter: start the file with ---, a title: and a description:, and ---"}},
+		{"missing title", "---\ndescription: D\n---\nText.\n",
+			[]string{"x.md:1:1: front matter: missing title"}},
+		{"unknown front matter key", "---\ntitle: T\ndescription: D\nauthor: me\n---\n",
+			[]string{"x.md:4:1: front matter: unknown field author (known fields: title, description, order, draft, date)"}},
+		{"ill-typed front matter", "---\ntitle: T\ndescription: D\norder: first\n---\n",
+			[]string{`x.md:4:1: front matter: want an integer, got "first"`}},
+		{"malformed front matter", "---\ntitle: [T\ndescription: D\n---\n",
+			[]string{"x.md:2:1: front matter: did not find expected ',' or ']'"}},
+		{"bad date", "---\ntitle: T\ndescription: D\ndate: 22/11/2026\n---\n",
+			[]string{`x.md:4:1: front matter: date "22/11/2026" is not a date of the form 2006-01-02`}},
+		{"invalid UTF-8", front + "Caf\xe9\n",
+			[]string{"x.md:5:4: invalid UTF-8 (the file must be UTF-8 text)"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := NewParser().Parse("x.md", []byte(c.src))
+			if err == nil {
+				t.Fatalf("no error; want %q", c.want)
+			}
+			if got := strings.Split(err.Error(), "\n"); strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+				t.Errorf("errors:\n%s\nwant:\n%s", err, strings.Join(c.want, "\n"))
+			}
+		})
+	}
+}
+
+func TestParseReportsEveryErrorSorted(t *testing.T) {
+	src := front + "# Title\n\n:::figure{#fig-a}\n:::\n\nMath $\\foo$ and :vals[x.y].\n"
+	_, err := NewParser().Parse("x.md", []byte(src))
+	want := strings.Join([]string{
+		"x.md:5:1: the article's title comes from its front matter: start headings at ##",
+		"x.md:7:1: figure fig-a needs a caption: a paragraph before its closing :::",
+		"x.md:7:1: figure fig-a needs experiment=name",
+		`x.md:10:7: math: unknown command \foo`,
+		"x.md:10:17: unknown directive :vals (want :val[...] or :check[...])",
+	}, "\n")
+	if err == nil || err.Error() != want {
+		t.Errorf("errors:\n%v\nwant:\n%s", err, want)
+	}
+}

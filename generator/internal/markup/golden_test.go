@@ -1,0 +1,135 @@
+package markup
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// stubResolver answers every directive with a fixed, readable form, so the
+// golden files show what markup itself writes.
+type stubResolver struct{}
+
+func (stubResolver) Figure(f *Figure) (string, string) {
+	return fmt.Sprintf(`<img src="%s.svg" alt="%s">`, f.ID, f.Alt), `<p class="figure-links">links</p>` + "\n"
+}
+func (stubResolver) Inline(d *Directive) string {
+	return fmt.Sprintf("[%s %s.%s]", d.Name, d.Target, d.Key)
+}
+func (stubResolver) Ref(r *Ref) (string, string) {
+	return "ref " + r.Target, "#" + r.Target
+}
+func (stubResolver) Cite(c *Cite) string {
+	return fmt.Sprintf(`<a href="#ref-%s">%s</a>`, c.Key, c.Key)
+}
+
+// TestGolden renders each testdata/golden/*.txtar's in.md and compares the
+// HTML and a listing of what the parser reported with the archive's files.
+func TestGolden(t *testing.T) {
+	files, _ := filepath.Glob("testdata/golden/*.txtar")
+	if len(files) == 0 {
+		t.Fatal("no golden files")
+	}
+	p := NewParser()
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			ar, err := txtar.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in := section(ar, "in.md")
+			doc, err := p.Parse("in.md", in)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			var html bytes.Buffer
+			if err := p.Render(&html, doc, stubResolver{}); err != nil {
+				t.Fatal(err)
+			}
+			got := map[string][]byte{"out.html": html.Bytes(), "doc.txt": []byte(describe(doc))}
+			if *update {
+				for i := range ar.Files {
+					if g, ok := got[ar.Files[i].Name]; ok {
+						ar.Files[i].Data = g
+						delete(got, ar.Files[i].Name)
+					}
+				}
+				for _, name := range []string{"out.html", "doc.txt"} {
+					if g, ok := got[name]; ok {
+						ar.Files = append(ar.Files, txtar.File{Name: name, Data: g})
+					}
+				}
+				if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			for name, g := range got {
+				if want := section(ar, name); !bytes.Equal(g, want) {
+					t.Errorf("%s differs (rerun with -update if the change is intended)\n--- got ---\n%s\n--- want ---\n%s", name, g, want)
+				}
+			}
+		})
+	}
+}
+
+func section(ar *txtar.Archive, name string) []byte {
+	for _, f := range ar.Files {
+		if f.Name == name {
+			return f.Data
+		}
+	}
+	return nil
+}
+
+// describe lists what a parse reported, one item a line, with positions.
+func describe(d *Doc) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "meta %+v\n", d.Meta)
+	for _, f := range d.Figures {
+		fmt.Fprintf(&b, "%s figure id=%s run=%v experiment=%s (%s) number=%d alt=%q\n", f.Pos, f.ID, f.Run, f.Experiment, f.ExperimentPos, f.Number, f.Alt)
+		for _, p := range f.Params {
+			fmt.Fprintf(&b, "%s   param %s=%s\n", p.Pos, p.Key, p.Value)
+		}
+	}
+	for _, v := range d.Inlines {
+		fmt.Fprintf(&b, "%s %s %s.%s\n", v.Pos, v.Name, v.Target, v.Key)
+	}
+	for _, r := range d.Refs {
+		fmt.Fprintf(&b, "%s ref %s\n", r.Pos, r.Target)
+	}
+	for _, c := range d.Cites {
+		fmt.Fprintf(&b, "%s cite %s %q\n", c.Pos, c.Key, c.Locator)
+	}
+	for _, id := range sortedKeys(d.Targets) {
+		t := d.Targets[id]
+		fmt.Fprintf(&b, "target %s: %s %s %q\n", id, t.Kind, t.Number, t.Title)
+	}
+	var toc func(hs []*Heading, indent string)
+	toc = func(hs []*Heading, indent string) {
+		for _, h := range hs {
+			fmt.Fprintf(&b, "toc %s%s %s %q\n", indent, h.Number, h.ID, h.Title)
+			toc(h.Sub, indent+"  ")
+		}
+	}
+	toc(d.TOC, "")
+	return b.String()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
