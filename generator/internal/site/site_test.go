@@ -1,0 +1,198 @@
+package site
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/nonconvex/explainer/generator/internal/sitetest"
+)
+
+// testConfig returns a configuration building content into a temporary
+// folder with the fake experiments.
+func testConfig(t *testing.T, content string, fakes *sitetest.Fakes) Config {
+	dir := t.TempDir()
+	sitetest.Write(t, filepath.Join(dir, "content"), content)
+	return Config{
+		Content:  filepath.Join(dir, "content"),
+		Out:      filepath.Join(dir, "public"),
+		Cache:    filepath.Join(dir, "cache"),
+		Registry: fakes.Registry,
+	}
+}
+
+// tree reads a folder into a map from slash path to content.
+func tree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := make(map[string]string)
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func mustBuild(t *testing.T, b *Builder) *Report {
+	t.Helper()
+	r, err := b.Build(context.Background())
+	if err != nil {
+		t.Fatalf("Build: %v", err)
+	}
+	return r
+}
+
+func TestBuildWritesTheSite(t *testing.T) {
+	fakes := sitetest.NewFakes()
+	cfg := testConfig(t, sitetest.Site, fakes)
+	r := mustBuild(t, NewBuilder(cfg))
+	files := tree(t, cfg.Out)
+
+	var names []string
+	for name := range files {
+		names = append(names, regexp.MustCompile(`\.[0-9a-f]{10}\.`).ReplaceAllString(name, ".HASH."))
+	}
+	slices.Sort(names)
+	want := []string{
+		"404.html", "assets/latinmodern-math.HASH.otf", "assets/style.HASH.css", "experiments/index.html",
+		"feed.xml", "first/fig-line.csv", "first/fig-line.svg", "first/index.html", "index.html",
+		"robots.txt", "second/fig-wave.svg", "second/index.html", "sitemap.xml",
+	}
+	if !slices.Equal(names, want) {
+		t.Errorf("files:\n%s\nwant:\n%s", strings.Join(names, "\n"), strings.Join(want, "\n"))
+	}
+	if r.Pages != 5 || r.Figures != 3 || r.Runs != 3 || r.Cached != 0 {
+		t.Errorf("report %+v, want 5 pages, 3 figures, 3 runs", r)
+	}
+
+	first := files["first/index.html"]
+	for _, s := range []string{
+		`<h1>First article</h1>`,
+		`<figure class="figure" id="fig-line">`,
+		`<img src="/first/fig-line.svg" alt="A rising line." width="360" height="240">`,
+		`<span class="figlabel">Figure 1.</span> A line of slope <math`,
+		`<a href="/first/fig-line.csv">Data (CSV)</a>`,
+		`<a href="/experiments/#line">Experiment <code>line</code></a> with <code>points=11 seed=1 slope=2</code>`,
+		`The slope is <span class="val" title="computed by experiment line">2.00</span>`,
+		`<span class="check-claim">the line rises</span> <a class="check-detail" href="#fig-line">(slope 2)</a>`,
+		"<a class=\"ref\" href=\"#fig-line\">Figure\u00a01</a>",
+		"<a class=\"ref\" href=\"#sec-start\">Section\u00a01</a>",
+		"<a class=\"ref\" href=\"/second/#fig-wave\">Figure\u00a01 of “Second article”</a>",
+		`<span class="cite">[<a href="#ref-boyd2004" title="Boyd &amp; Vandenberghe 2004">1</a>]</span>`,
+		`<li id="ref-boyd2004">S. Boyd, L. Vandenberghe. <cite>Convex Optimization</cite>`,
+		`<a class="next" rel="next" href="/second/"><span>Next</span> Second article</a>`,
+		`<link rel="stylesheet" href="/assets/style.`,
+		`<link rel="canonical" href="https://example.org/first/">`,
+	} {
+		if !strings.Contains(first, s) {
+			t.Errorf("first/index.html lacks %s", s)
+		}
+	}
+	second := files["second/index.html"]
+	for _, s := range []string{
+		`alt="A sine wave."`,
+		`The sum is <span class="val" title="computed by experiment numbers">10</span>`,
+		`<a class="prev" rel="prev" href="/first/"><span>Previous</span> First article</a>`,
+		`[<a href="#ref-boyd2004" title="Boyd &amp; Vandenberghe 2004">1</a>, §3.2]`,
+	} {
+		if !strings.Contains(second, s) {
+			t.Errorf("second/index.html lacks %s", s)
+		}
+	}
+	if strings.Contains(second, "run-sum") {
+		t.Error("a run directive left a trace in the page")
+	}
+	if !strings.Contains(files["index.html"], `<a href="/first/">First article</a><p>The first one.</p>`) {
+		t.Error("the home page does not list the articles")
+	}
+	script := regexp.MustCompile(`<script|\son[a-z]+=|javascript:`)
+	for name, content := range files {
+		if strings.HasSuffix(name, ".html") && script.MatchString(content) {
+			t.Errorf("%s carries JavaScript: %s", name, script.FindString(content))
+		}
+	}
+	for _, s := range []string{`<loc>https://example.org/first/</loc><lastmod>2026-01-02</lastmod>`, `<loc>https://example.org/experiments/</loc>`} {
+		if !strings.Contains(files["sitemap.xml"], s) {
+			t.Errorf("sitemap.xml lacks %s", s)
+		}
+	}
+	for _, s := range []string{`<updated>2026-01-03T00:00:00Z</updated>`, `<link href="https://example.org/second/"/>`} {
+		if !strings.Contains(files["feed.xml"], s) {
+			t.Errorf("feed.xml lacks %s", s)
+		}
+	}
+	if files["robots.txt"] != "User-agent: *\nAllow: /\n\nSitemap: https://example.org/sitemap.xml\n" {
+		t.Errorf("robots.txt = %q", files["robots.txt"])
+	}
+	if !strings.Contains(files["experiments/index.html"], `<a href="/first/#fig-line">First article, Figure 1</a>`) {
+		t.Error("the experiments page does not link the figures that use them")
+	}
+}
+
+func TestAssetNamesFollowTheirContent(t *testing.T) {
+	files, _ := assetFiles()
+	for name, data := range files {
+		if want := hashedName(strings.SplitN(name, ".", 2)[0], filepath.Ext(name), data); name != want {
+			t.Errorf("asset %s should be named %s", name, want)
+		}
+	}
+	css := ""
+	for name, data := range files {
+		if strings.HasSuffix(name, ".css") {
+			css = string(data)
+		}
+	}
+	for name := range files {
+		if strings.HasSuffix(name, ".otf") && !strings.Contains(css, `url("`+strings.TrimPrefix(name, "assets/")+`")`) {
+			t.Errorf("the stylesheet does not load %s relative to itself", name)
+		}
+	}
+}
+
+func TestDraftsAndStaticFiles(t *testing.T) {
+	fakes := sitetest.NewFakes()
+	cfg := testConfig(t, sitetest.Site+`
+-- draft.md --
+---
+title: Not yet
+description: Unfinished.
+draft: true
+---
+Unfinished, and with :val[fig-nothing.x] that need not resolve.
+-- images/diagram.txt --
+static file
+-- .hidden.md --
+not content
+-- first.md~ --
+an editor's backup
+`, fakes)
+	mustBuild(t, NewBuilder(cfg))
+	files := tree(t, cfg.Out)
+	if _, ok := files["draft/index.html"]; ok {
+		t.Error("a draft was published")
+	}
+	if files["images/diagram.txt"] != "static file\n" {
+		t.Error("a static file was not copied")
+	}
+	for name := range files {
+		if strings.Contains(name, "hidden") || strings.Contains(name, "~") {
+			t.Errorf("%s was published", name)
+		}
+	}
+	cfg.Drafts = true
+	if _, err := NewBuilder(cfg).Build(context.Background()); err == nil || !strings.Contains(err.Error(), "draft.md:6:") {
+		t.Errorf("building drafts: %v, want the draft's dangling value reported", err)
+	}
+}

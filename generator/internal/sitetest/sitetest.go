@@ -1,0 +1,221 @@
+// Package sitetest provides what tests of the generator share: content
+// trees written from txtar archives, and a registry of small, fast fake
+// experiments that count their runs and can misbehave on purpose.
+package sitetest
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nonconvex/explainer/figures"
+	"golang.org/x/tools/txtar"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+)
+
+// Write writes the files of a txtar archive into dir.
+func Write(t testing.TB, dir, archive string) {
+	t.Helper()
+	for _, f := range txtar.Parse([]byte(archive)).Files {
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Site is a small valid content tree: settings, a home page, two articles
+// with figures, values, checks, references and citations, and a
+// bibliography. Tests change it to make the cases they need.
+const Site = `
+-- site.yaml --
+title: Test site
+description: A site for tests.
+url: https://example.org
+author: Tester
+-- index.md --
+---
+title: Home
+description: The home page.
+---
+Welcome. The slope is :val[first/fig-line.slope].
+-- first.md --
+---
+title: First article
+description: The first one.
+order: 1
+date: 2026-01-02
+---
+## Start {#sec-start}
+
+:::figure{#fig-line experiment=line slope=2 alt="A rising line."}
+A line of slope $2$.
+:::
+
+The slope is :val[fig-line.slope] and :check[fig-line.rises], see @fig-line,
+@sec-start and @second/fig-wave [@boyd2004].
+-- second.md --
+---
+title: Second article
+description: The second one.
+order: 2
+date: 2026-01-03
+---
+:::figure{#fig-wave experiment=wave}
+A wave.
+:::
+
+::run{#run-sum experiment=numbers n=4}
+
+The sum is :val[run-sum.sum]; compare @first/fig-line [@boyd2004, §3.2].
+-- references.bib --
+@book{boyd2004,
+  author = {Boyd, Stephen and Vandenberghe, Lieven},
+  title = {Convex Optimization},
+  publisher = {Cambridge University Press},
+  year = {2004},
+}
+`
+
+// Fakes is a registry of fake experiments that counts their runs.
+type Fakes struct {
+	Registry *figures.Registry
+
+	mu     sync.Mutex
+	runs   map[string]int
+	prints map[string]string
+}
+
+// NewFakes returns the fake experiments:
+//
+//	line     draws y = slope·x; value slope; check rises (slope > 0)
+//	wave     draws a sine; describes itself, so alt= is optional
+//	numbers  draws nothing; value sum = 1 + … + n
+//	panics   panics
+//	nan      computes a NaN value
+//	slow     waits for its context to end
+func NewFakes() *Fakes {
+	f := &Fakes{runs: make(map[string]int), prints: make(map[string]string)}
+	line := &figures.Experiment{
+		Name:   "line",
+		Doc:    "A straight line.",
+		Params: []figures.Param{figures.Float("slope", 1, -10, 10, "the slope"), figures.Int("points", 11, 2, 1000, "points drawn")},
+		Run: f.counted("line", func(a figures.Args) (*figures.Result, error) {
+			s, n := a.Float("slope"), a.Int("points")
+			r := &figures.Result{Data: figures.Table{Header: []string{"x", "y"}}}
+			var xys plotter.XYs
+			for i := range n {
+				x := float64(i) / float64(n-1)
+				xys = append(xys, plotter.XY{X: x, Y: s * x})
+				r.Data.Add(x, s*x)
+			}
+			p := figures.NewPlot("", "x", "y")
+			l, err := figures.Series(xys, 0, false)
+			if err != nil {
+				return nil, err
+			}
+			p.Add(l)
+			r.Plots = append(r.Plots, p)
+			r.Float("slope", "%.2f", s)
+			r.Check("rises", "the line rises", s > 0, "slope %g", s)
+			return r, nil
+		}),
+	}
+	wave := &figures.Experiment{
+		Name:   "wave",
+		Doc:    "A sine wave.",
+		Params: []figures.Param{figures.Float("freq", 1, 0.1, 10, "the frequency")},
+		Alt:    func(a figures.Args) string { return "A sine wave." },
+		Run: f.counted("wave", func(a figures.Args) (*figures.Result, error) {
+			var xys plotter.XYs
+			for i := range 50 {
+				x := float64(i) / 49
+				xys = append(xys, plotter.XY{X: x, Y: math.Sin(2 * math.Pi * a.Float("freq") * x)})
+			}
+			p := figures.NewPlot("", "x", "sin")
+			l, _ := figures.Series(xys, 1, true)
+			p.Add(l)
+			r := &figures.Result{Plots: []*plot.Plot{p}}
+			r.Float("freq", "%g", a.Float("freq"))
+			return r, nil
+		}),
+	}
+	numbers := &figures.Experiment{
+		Name:   "numbers",
+		Doc:    "Sums the first n integers.",
+		Params: []figures.Param{figures.Int("n", 3, 1, 100, "how many")},
+		Run: f.counted("numbers", func(a figures.Args) (*figures.Result, error) {
+			r := &figures.Result{}
+			n := a.Int("n")
+			r.Int("sum", n*(n+1)/2)
+			r.Check("formula", "the sum is n(n+1)/2", true, "n = %d", n)
+			return r, nil
+		}),
+	}
+	panics := &figures.Experiment{Name: "panics", Doc: "Panics.", Run: f.counted("panics", func(a figures.Args) (*figures.Result, error) {
+		var m map[string]int
+		m["x"]++
+		return nil, nil
+	})}
+	nan := &figures.Experiment{Name: "nan", Doc: "Computes a NaN.", Run: f.counted("nan", func(a figures.Args) (*figures.Result, error) {
+		r := &figures.Result{}
+		r.Float("ratio", "%.3f", math.Inf(1)-math.Inf(1))
+		return r, nil
+	})}
+	slow := &figures.Experiment{Name: "slow", Doc: "Takes forever.", Run: func(ctx context.Context, a figures.Args, _ *rand.Rand) (*figures.Result, error) {
+		f.count("slow")
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(time.Minute):
+			return &figures.Result{}, nil
+		}
+	}}
+	f.Registry = figures.NewRegistry(line, wave, numbers, panics, nan, slow)
+	f.Registry.Fingerprint = func(e *figures.Experiment) string {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if fp, ok := f.prints[e.Name]; ok {
+			return fp
+		}
+		return "v1"
+	}
+	return f
+}
+
+func (f *Fakes) counted(name string, run func(figures.Args) (*figures.Result, error)) func(context.Context, figures.Args, *rand.Rand) (*figures.Result, error) {
+	return func(_ context.Context, a figures.Args, _ *rand.Rand) (*figures.Result, error) {
+		f.count(name)
+		return run(a)
+	}
+}
+
+func (f *Fakes) count(name string) {
+	f.mu.Lock()
+	f.runs[name]++
+	f.mu.Unlock()
+}
+
+// Runs returns how many times the named experiment has run.
+func (f *Fakes) Runs(name string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.runs[name]
+}
+
+// Edit changes the named experiment's fingerprint, as an edit to its code
+// would.
+func (f *Fakes) Edit(name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.prints[name] += "+"
+}
