@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/nonconvex/explainer/generator/internal/site"
@@ -22,22 +21,23 @@ func siteFlags(fs *flag.FlagSet, cfg *site.Config) *bool {
 	return fs.Bool("v", false, "report each experiment run and the build's timing")
 }
 
-func buildCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// build builds the site once.
+func (c *cli) build(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var cfg site.Config
+	fs.SetOutput(c.stderr)
+	cfg := site.Config{Registry: c.registry}
 	verbose := siteFlags(fs, &cfg)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *verbose {
-		cfg.Log = stderr
+		cfg.Log = c.stderr
 	}
 	r, err := site.Build(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "built %d pages with %d figures into %s in %v (%d experiments run, %d cached)\n",
+	fmt.Fprintf(c.stdout, "built %d pages with %d figures into %s in %v (%d experiments run, %d cached)\n",
 		r.Pages, r.Figures, cfg.Out, r.Duration.Round(time.Millisecond), r.Runs, r.Cached)
 	return nil
 }

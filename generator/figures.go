@@ -10,13 +10,14 @@ import (
 	"github.com/nonconvex/explainer/figures"
 )
 
-func figuresCmd(args []string, stdout, stderr io.Writer) error {
+// figures lists the experiments.
+func (c *cli) figures(args []string) error {
 	fs := flag.NewFlagSet("figures", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(c.stderr)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	printExperiments(stdout, figures.Default())
+	printExperiments(c.stdout, c.registry)
 	return nil
 }
 

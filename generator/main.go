@@ -5,6 +5,7 @@
 // Usage:
 //
 //	generator build   [flags]  build the site once
+//	generator serve   [flags]  serve the site and rebuild it while you edit
 //	generator figures          list every experiment and its parameters
 //
 // Run "generator <command> -h" for a command's flags. The exit status is 0
@@ -20,13 +21,23 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/nonconvex/explainer/figures"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	c := &cli{stdout: os.Stdout, stderr: os.Stderr, registry: figures.Default()}
+	code := c.run(ctx, os.Args[1:])
 	stop()
 	os.Exit(code)
+}
+
+// cli is the command's environment: where it writes and which experiments
+// it knows. Tests give it their own.
+type cli struct {
+	stdout, stderr io.Writer
+	registry       *figures.Registry
 }
 
 // errUsage marks a command-line mistake, already explained to the user.
@@ -36,28 +47,31 @@ const usage = `usage: generator <command> [flags]
 
 commands:
   build     build the site into the output folder
+  serve     serve the site on 127.0.0.1 and rebuild it while you edit
   figures   list every experiment with its parameters
 
 Run "generator <command> -h" for a command's flags.
 `
 
 // run executes the command in args and returns the exit status.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func (c *cli) run(ctx context.Context, args []string) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(c.stderr, usage)
 		return 2
 	}
 	var err error
 	switch args[0] {
 	case "build":
-		err = buildCmd(ctx, args[1:], stdout, stderr)
+		err = c.build(ctx, args[1:])
+	case "serve":
+		err = c.serve(ctx, args[1:])
 	case "figures":
-		err = figuresCmd(args[1:], stdout, stderr)
+		err = c.figures(args[1:])
 	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(c.stdout, usage)
 		return 0
 	default:
-		fmt.Fprintf(stderr, "generator: unknown command %q\n\n%s", args[0], usage)
+		fmt.Fprintf(c.stderr, "generator: unknown command %q\n\n%s", args[0], usage)
 		return 2
 	}
 	switch {
@@ -68,7 +82,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, errUsage):
 		return 2
 	}
-	fmt.Fprintln(stderr, err)
+	fmt.Fprintln(c.stderr, err)
 	return 1
 }
 

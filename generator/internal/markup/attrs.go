@@ -91,6 +91,9 @@ func parseAttrs(src []byte, base int) (*attrList, int, *attrError) {
 			}
 			value = string(src[i+1 : i+1+end])
 			i += end + 2
+			if i < len(src) && !strings.ContainsRune(" \t}", rune(src[i])) {
+				return fail(i, "malformed attributes: unexpected %q after the quoted value of %s (unbalanced quotes?)", rune(src[i]), key)
+			}
 		default:
 			vstart := i
 			for i < len(src) && !strings.ContainsRune(" \t\r\n}\"'", rune(src[i])) {

@@ -2,6 +2,7 @@ package markup
 
 import (
 	"bytes"
+	"regexp"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
@@ -32,6 +33,9 @@ func (n *figureNode) Kind() ast.NodeKind { return kindFigure }
 func (n *figureNode) Dump(src []byte, level int) {
 	ast.DumpHelper(n, src, level, map[string]string{"name": n.name}, nil)
 }
+
+// leadingID reads the id of an attribute block that does not parse.
+var leadingID = regexp.MustCompile(`^\{\s*#([a-z0-9]+(?:-[a-z0-9]+)*)[\s}]`)
 
 // blockDirectives are the block directives and whether each contains Markdown.
 var blockDirectives = map[string]bool{"figure": true, "run": false}
@@ -79,6 +83,12 @@ func (directiveBlockParser) Open(parent ast.Node, reader text.Reader, pc parser.
 		if err != nil {
 			addError(pc, err.offset, "%s", err.msg)
 			n.badAttrs = true
+			// Keep the id if it can be read, so that references to the
+			// figure are not reported too.
+			if m := leadingID.FindSubmatchIndex(line[pos:]); m != nil {
+				attrs = &attrList{ID: string(line[pos+m[2] : pos+m[3]]), IDOffset: seg.Start + pos + m[2] - 1}
+			}
+			n.attrs = attrs
 		} else {
 			n.attrs = attrs
 			if !util.IsBlank(line[pos+size:]) {
@@ -93,7 +103,7 @@ func (directiveBlockParser) Open(parent ast.Node, reader text.Reader, pc parser.
 		n.attrs = &attrList{}
 	}
 	reader.AdvanceToEOL()
-	if known && !container {
+	if !container && known || !known && colons == 2 {
 		n.closed = true // a leaf: Continue closes it on the next line
 		return n, parser.NoChildren
 	}

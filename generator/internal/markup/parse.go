@@ -229,16 +229,26 @@ func (b *builder) toc() {
 }
 
 func (b *builder) figure(n *figureNode) {
-	if n.name != "figure" && n.name != "run" || n.badAttrs {
+	if n.name != "figure" && n.name != "run" {
 		return // reported when parsed
 	}
 	f := &Figure{Pos: b.pos(n.offset), Run: n.name == "run"}
-	n.fig = f
 	prefix := "fig-"
 	if f.Run {
 		prefix = "run-"
 	}
 	a := n.attrs
+	if n.badAttrs {
+		// Reported when parsed; keep a readable id so that what refers to
+		// the figure is not reported as well.
+		if validID(a.ID, prefix) && b.define(a.ID, a.IDOffset) {
+			f.ID = a.ID
+			b.number(f)
+			b.doc.Figures = append(b.doc.Figures, f)
+		}
+		return
+	}
+	n.fig = f
 	switch {
 	case a.ID == "":
 		addError(b.pc, n.offset, "%s directive needs an id, as in {#%sname ...}", n.name, prefix)
@@ -269,11 +279,7 @@ func (b *builder) figure(n *figureNode) {
 			addError(b.pc, at.Offset, "run %s draws nothing, so it takes no alt=", a.ID)
 		}
 	} else {
-		b.figures++
-		f.Number = b.figures
-		if f.ID != "" {
-			b.doc.Targets[f.ID] = &Target{Kind: "Figure", Number: fmt.Sprint(f.Number)}
-		}
+		b.number(f)
 		if first, ok := n.FirstChild().(*ast.Paragraph); ok {
 			first.InsertBefore(first, first.FirstChild(), &figLabelNode{number: f.Number})
 		} else if n.closed {
@@ -281,6 +287,18 @@ func (b *builder) figure(n *figureNode) {
 		}
 	}
 	b.doc.Figures = append(b.doc.Figures, f)
+}
+
+// number gives a figure the next number and makes it a target.
+func (b *builder) number(f *Figure) {
+	if f.Run {
+		return
+	}
+	b.figures++
+	f.Number = b.figures
+	if f.ID != "" {
+		b.doc.Targets[f.ID] = &Target{Kind: "Figure", Number: fmt.Sprint(f.Number)}
+	}
 }
 
 // plainText returns the text of n's inline children.

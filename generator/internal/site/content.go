@@ -8,7 +8,9 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -57,7 +59,8 @@ func Ignored(name string) bool {
 		strings.HasSuffix(base, "~") || base == "4913" ||
 		strings.HasSuffix(base, ".swp") || strings.HasSuffix(base, ".swx") ||
 		strings.HasSuffix(base, ".tmp") || strings.HasSuffix(base, ".bak") ||
-		strings.Contains(base, "___jb_") || strings.HasSuffix(base, ".crswap")
+		strings.Contains(base, "___jb_") || strings.HasSuffix(base, ".crswap") ||
+		strings.HasSuffix(base, ".bck") // Helix's backup while saving
 }
 
 // read loads and parses the content folder, reusing articles whose source
@@ -184,7 +187,9 @@ func readSettings(root string, errs diag.List) (Settings, diag.List) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&s); err != nil {
-		errs.Add(diag.Pos{File: p, Line: yamlErrLine(err)}, "%s", strings.TrimPrefix(err.Error(), "yaml: "))
+		for _, e := range yamlErrors(err) {
+			errs.Add(diag.Pos{File: p, Line: e.line}, "%s", e.msg)
+		}
 		return s, errs
 	}
 	if s.Title == "" {
@@ -200,19 +205,40 @@ func readSettings(root string, errs diag.List) (Settings, diag.List) {
 	return s, errs
 }
 
-// yamlErrLine digs the line number out of a yaml.v3 message, or returns 0.
-func yamlErrLine(err error) int {
-	var line int
-	msg := err.Error()
-	if i := strings.Index(msg, "line "); i >= 0 {
-		for _, c := range msg[i+5:] {
-			if c < '0' || c > '9' {
-				break
-			}
-			line = line*10 + int(c-'0')
-		}
+type yamlError struct {
+	line int
+	msg  string
+}
+
+var (
+	yamlLine    = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	yamlUnknown = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+)
+
+// yamlErrors splits a yaml.v3 error into its messages with their lines,
+// and rewords them in the settings' terms.
+func yamlErrors(err error) []yamlError {
+	var msgs []string
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	} else {
+		msgs = []string{err.Error()}
 	}
-	return line
+	var out []yamlError
+	for _, msg := range msgs {
+		m := yamlLine.FindStringSubmatch(strings.TrimSpace(msg))
+		if m == nil {
+			out = append(out, yamlError{0, strings.TrimPrefix(msg, "yaml: ")})
+			continue
+		}
+		line, _ := strconv.Atoi(m[1])
+		if u := yamlUnknown.FindStringSubmatch(m[2]); u != nil {
+			m[2] = "unknown setting " + u[1] + " (known: title, description, url, author, language)"
+		}
+		out = append(out, yamlError{line, m[2]})
+	}
+	return out
 }
 
 func readBib(root string, errs diag.List) (*bib.Bibliography, diag.List) {

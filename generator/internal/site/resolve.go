@@ -116,6 +116,9 @@ func (ix *index) inline(from *article, d *markup.Directive) (string, string) {
 		return "", err
 	}
 	u := ix.figureOf[a.slug][id]
+	if u == nil && declares(a, id) {
+		return "", "" // the figure's experiment or parameters were reported
+	}
 	if u == nil {
 		return "", fmt.Sprintf("no figure or run %s in %s", id, a.path)
 	}
@@ -142,6 +145,16 @@ func (ix *index) inline(from *article, d *markup.Directive) (string, string) {
 		return fmt.Sprintf(`<span class="check"><span class="check-mark" aria-hidden="true">✓</span> <span class="check-claim">%s</span> <a class="check-detail" href="%s">(%s)</a></span>`,
 			html.EscapeString(c.Claim), html.EscapeString(href), html.EscapeString(c.Detail)), ""
 	}
+}
+
+// declares reports whether an article has a figure or run with the id.
+func declares(a *article, id string) bool {
+	for _, f := range a.doc.Figures {
+		if f.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 func valueNames(o *figures.Output) string {
