@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/gohugoio/hugo-goldmark-extensions/passthrough"
 	"github.com/wyatt915/treeblood"
@@ -48,14 +49,39 @@ var mathDelimiters = passthrough.Config{
 
 // mathTransformer renders every passthrough node to MathML and attaches
 // labels written {#eq-name} just after a display equation's closing $$.
-type mathTransformer struct{}
+type mathTransformer struct {
+	cache *sync.Map // of texKey to texResult, shared by a Parser's parses
+}
 
-func (mathTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+type texKey struct {
+	tex     string
+	display bool
+}
+
+type texResult struct {
+	mathml, problem string
+	offset          int
+}
+
+func (m mathTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
 	src := reader.Source()
-	// One TreeBlood document per article: it is not safe to share between
-	// goroutines, and parses run concurrently.
-	tb := treeblood.NewDocument(nil, false)
-	tb.PrintOneLine = true
+	// One TreeBlood document per article, made when first needed: it is
+	// not safe to share between goroutines, and parses run concurrently.
+	var tb *treeblood.Pitziil
+	render := func(tex string, display bool) texResult {
+		key := texKey{tex, display}
+		if r, ok := m.cache.Load(key); ok {
+			return r.(texResult)
+		}
+		if tb == nil {
+			tb = treeblood.NewDocument(nil, false)
+			tb.PrintOneLine = true
+		}
+		var r texResult
+		r.mathml, r.offset, r.problem = renderTeX(tb, tex, display)
+		m.cache.Store(key, r)
+		return r
+	}
 	var nodes []ast.Node
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if entering && (n.Kind() == passthrough.KindPassthroughInline || n.Kind() == passthrough.KindPassthroughBlock) {
@@ -75,9 +101,10 @@ func (mathTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		texStart := seg.Start + len(open)
 		tex := string(src[texStart : seg.Stop-len(close)])
 		display := n.Kind() == passthrough.KindPassthroughBlock
-		mathml, off, err := renderTeX(tb, tex, display)
-		if err != "" {
-			addError(pc, texStart+off, "math: %s", err)
+		r := render(tex, display)
+		mathml := r.mathml
+		if r.problem != "" {
+			addError(pc, texStart+r.offset, "math: %s", r.problem)
 		}
 		parent := n.Parent()
 		if !display {
@@ -174,50 +201,117 @@ func renderTeX(tb *treeblood.Pitziil, tex string, display bool) (mathml string, 
 		}
 		return "", off, fmt.Sprintf(`unknown command \%s`, cmd)
 	}
-	return markPrefixSigns(sortAttributes(strings.TrimSpace(mathml))), 0, ""
+	return tidyMathML(strings.TrimSpace(mathml)), 0, ""
 }
 
-// signAfterOperator finds a sign that follows an operator or opens a row.
-var signAfterOperator = regexp.MustCompile(`(<mo[^>]*>([^<]*)</mo>|<mrow>)<mo>([−+±∓])</mo>`)
-
-// markPrefixSigns marks signs that follow an operator other than a closing
-// fence, as in (−1, −1) or x = −y, as prefix operators. TreeBlood writes
-// every minus as a binary operator, which browsers space as in a − b, so
-// (−1, −1) would read ( − 1, − 1).
-func markPrefixSigns(mathml string) string {
-	for {
-		changed := false
-		mathml = signAfterOperator.ReplaceAllStringFunc(mathml, func(m string) string {
-			sub := signAfterOperator.FindStringSubmatch(m)
-			if strings.Contains(sub[1], `form="postfix"`) || strings.ContainsAny(sub[2], ")]}|‖⟩") {
-				return m
-			}
-			changed = true
-			return sub[1] + `<mo form="prefix">` + sub[3] + `</mo>`
-		})
-		if !changed {
-			return mathml
+// tidyMathML makes TreeBlood's MathML deterministic and better spaced, in
+// one pass over its tags:
+//
+//   - attributes are sorted (TreeBlood writes them in map order), and its
+//     inline style is dropped in favour of the stylesheet's;
+//   - a sign that follows an operator other than a closing fence, or opens
+//     a row, is marked as a prefix operator: TreeBlood writes every minus
+//     as a binary operator, which browsers space as in a − b, so (−1, −1)
+//     would read ( − 1, − 1).
+func tidyMathML(mathml string) string {
+	var b strings.Builder
+	b.Grow(len(mathml) + 64)
+	// prevOp is whether the last thing written was an operator after which
+	// a sign is a prefix sign, or the opening of a row.
+	prevOp := false
+	for i := 0; i < len(mathml); {
+		lt := strings.IndexByte(mathml[i:], '<')
+		if lt < 0 {
+			b.WriteString(mathml[i:])
+			break
 		}
+		b.WriteString(mathml[i : i+lt])
+		i += lt
+		gt := strings.IndexByte(mathml[i:], '>')
+		if gt < 0 {
+			b.WriteString(mathml[i:])
+			break
+		}
+		tag := mathml[i : i+gt+1]
+		i += gt + 1
+		if tag == "<mo>" {
+			// A bare operator: is it a sign in prefix position?
+			end := strings.Index(mathml[i:], "</mo>")
+			if end >= 0 && prevOp && isSign(mathml[i:i+end]) {
+				b.WriteString(`<mo form="prefix">`)
+			} else {
+				b.WriteString(tag)
+			}
+			if end >= 0 {
+				text := mathml[i : i+end]
+				b.WriteString(text + "</mo>")
+				i += end + len("</mo>")
+				prevOp = !isClosingFence(text)
+			}
+			continue
+		}
+		if strings.HasPrefix(tag, "<mo ") {
+			end := strings.Index(mathml[i:], "</mo>")
+			b.WriteString(sortTag(tag))
+			if end >= 0 {
+				text := mathml[i : i+end]
+				b.WriteString(text + "</mo>")
+				i += end + len("</mo>")
+				prevOp = !strings.Contains(tag, `form="postfix"`) && !isClosingFence(text)
+			}
+			continue
+		}
+		b.WriteString(sortTag(tag))
+		prevOp = tag == "<mrow>"
 	}
+	return b.String()
 }
 
-var (
-	merror   = regexp.MustCompile(`<merror(?: title="([^"]*)")?>([^<]*)</merror>`)
-	startTag = regexp.MustCompile(`<[a-z]+((?: [a-z:-]+="[^"]*")+)(/?)>`)
-	attr     = regexp.MustCompile(` [a-z:-]+="[^"]*"`)
-)
+func isSign(s string) bool         { return s == "−" || s == "+" || s == "±" || s == "∓" }
+func isClosingFence(s string) bool { return strings.ContainsAny(s, ")]}|‖⟩") }
 
-// sortAttributes orders each tag's attributes, which TreeBlood writes in
-// map order, and drops its inline style in favour of the stylesheet's.
-func sortAttributes(mathml string) string {
-	return startTag.ReplaceAllStringFunc(mathml, func(tag string) string {
-		m := startTag.FindStringSubmatchIndex(tag)
-		attrs := attr.FindAllString(tag[m[2]:m[3]], -1)
-		attrs = slices.DeleteFunc(attrs, func(a string) bool { return strings.HasPrefix(a, " style=") })
-		slices.Sort(attrs)
-		return tag[:m[2]] + strings.Join(attrs, "") + tag[m[3]:]
-	})
+// sortTag returns a start tag with its attributes sorted and without a
+// style attribute.
+func sortTag(tag string) string {
+	sp := strings.IndexByte(tag, ' ')
+	if sp < 0 || tag[1] == '/' {
+		return tag
+	}
+	body := tag[sp : len(tag)-1]
+	closing := ">"
+	if strings.HasSuffix(body, "/") {
+		body, closing = body[:len(body)-1], "/>"
+	}
+	var attrs []string
+	for j := 0; j < len(body); {
+		for j < len(body) && body[j] == ' ' {
+			j++
+		}
+		eq := strings.Index(body[j:], `="`)
+		if eq < 0 {
+			return tag // not the form TreeBlood writes: leave it
+		}
+		q := strings.IndexByte(body[j+eq+2:], '"')
+		if q < 0 {
+			return tag
+		}
+		end := j + eq + 2 + q + 1
+		if a := body[j:end]; !strings.HasPrefix(a, "style=") {
+			attrs = append(attrs, a)
+		}
+		j = end
+	}
+	slices.Sort(attrs)
+	var b strings.Builder
+	b.WriteString(tag[:sp])
+	for _, a := range attrs {
+		b.WriteString(" " + a)
+	}
+	b.WriteString(closing)
+	return b.String()
 }
+
+var merror = regexp.MustCompile(`<merror(?: title="([^"]*)")?>([^<]*)</merror>`)
 
 // checkBraces finds the first unbalanced brace in tex, ignoring \{ and \}.
 func checkBraces(tex string) (int, string) {

@@ -3,6 +3,7 @@ package markup
 import (
 	"fmt"
 	"sort"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/gohugoio/hugo-goldmark-extensions/passthrough"
@@ -24,12 +25,13 @@ import (
 
 // A Parser parses articles. It is safe for concurrent use.
 type Parser struct {
-	md goldmark.Markdown
+	md   goldmark.Markdown
+	math mathTransformer
 }
 
 // NewParser returns a parser with the project's Markdown dialect.
 func NewParser() *Parser {
-	return &Parser{md: newMarkdown()}
+	return &Parser{md: newMarkdown(), math: mathTransformer{cache: new(sync.Map)}}
 }
 
 // newMarkdown configures goldmark with the project's extensions; options
@@ -102,7 +104,7 @@ func (p *Parser) Parse(name string, src []byte) (*Doc, error) {
 	d := &Doc{Name: name, src: src, root: root, Targets: make(map[string]*Target)}
 	b := &builder{doc: d, pc: pc, lines: lines, ids: make(map[string]int)}
 	b.meta(frontmatter.Get(pc))
-	mathTransformer{}.Transform(root.(*ast.Document), text.NewReader(src), pc)
+	p.math.Transform(root.(*ast.Document), text.NewReader(src), pc)
 	b.walk()
 
 	var errs diag.List

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nonconvex/explainer/generator/internal/diag"
@@ -15,35 +17,48 @@ import (
 // either way the output folder is left as it was.
 func (b *Builder) Build(ctx context.Context) (*Report, error) {
 	start := time.Now()
-	if !strings.HasPrefix(b.cfg.Base, "/") || !strings.HasSuffix(b.cfg.Base, "/") {
-		return nil, fmt.Errorf("base path must start and end with /, got %q", b.cfg.Base)
-	}
-	c, errs := b.read()
-	if c == nil {
-		return nil, errs.Err()
-	}
-	uses, jobs, cerrs := b.collect(c)
-	errs = append(errs, cerrs...)
-	b.run(ctx, jobs)
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	ix := newIndex(b.cfg.Base, b.cfg.Content, c, uses)
-	for _, a := range c.all() {
-		errs = append(errs, ix.check(a)...)
-	}
-	if len(errs) > 0 {
-		return nil, errs.Err()
-	}
-
-	files, err := b.render(ix, uses)
+	files, r, err := b.compile(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if err := write(b.cfg.Out, files); err != nil {
 		return nil, err
 	}
-	r := &Report{Figures: len(uses), Changed: b.changes(files), Duration: time.Since(start)}
+	r.Changed = b.changes(files)
+	r.Duration = time.Since(start)
+	b.logf("built %d pages, %d figures (%d experiments run, %d cached) in %v",
+		r.Pages, r.Figures, r.Runs, r.Cached, r.Duration.Round(time.Millisecond))
+	return r, nil
+}
+
+// compile does everything a build does but write: it returns the site's
+// files by slash-separated path.
+func (b *Builder) compile(ctx context.Context) (map[string][]byte, *Report, error) {
+	if !strings.HasPrefix(b.cfg.Base, "/") || !strings.HasSuffix(b.cfg.Base, "/") {
+		return nil, nil, fmt.Errorf("base path must start and end with /, got %q", b.cfg.Base)
+	}
+	c, errs := b.read()
+	if c == nil {
+		return nil, nil, errs.Err()
+	}
+	uses, jobs, cerrs := b.collect(c)
+	errs = append(errs, cerrs...)
+	b.run(ctx, jobs)
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	ix := newIndex(b.cfg.Base, b.cfg.Content, c, uses)
+	for _, a := range c.all() {
+		errs = append(errs, ix.check(a)...)
+	}
+	if len(errs) > 0 {
+		return nil, nil, errs.Err()
+	}
+	files, err := b.render(ix, uses)
+	if err != nil {
+		return nil, nil, err
+	}
+	r := &Report{Figures: len(uses)}
 	for name := range files {
 		if strings.HasSuffix(name, ".html") {
 			r.Pages++
@@ -56,9 +71,7 @@ func (b *Builder) Build(ctx context.Context) (*Report, error) {
 			r.Cached++
 		}
 	}
-	b.logf("built %d pages, %d figures (%d experiments run, %d cached) in %v",
-		r.Pages, r.Figures, r.Runs, r.Cached, r.Duration.Round(time.Millisecond))
-	return r, nil
+	return files, r, nil
 }
 
 // render produces every output file, by slash-separated path.
@@ -80,11 +93,29 @@ func (b *Builder) render(ix *index, uses []*use) (map[string][]byte, error) {
 		}
 		files[name] = data
 	}
-	home, err := r.article(ix.content.home, 0)
-	put("index.html", home, err)
-	for i, a := range ix.content.articles {
-		html, err := r.article(a, i+1)
-		put(path.Join(a.slug, "index.html"), html, err)
+	// Pages render in parallel into their own slots; the map is filled
+	// in order afterwards.
+	pages := ix.content.all()
+	html := make([][]byte, len(pages))
+	errs2 := make([]error, len(pages))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(b.cfg.Jobs, len(pages)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				html[i], errs2[i] = r.article(pages[i], slices.Index(ix.content.articles, pages[i])+1)
+			}
+		}()
+	}
+	for i := range pages {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, a := range pages {
+		put(path.Join(a.slug, "index.html"), html[i], errs2[i])
 	}
 	for _, u := range uses {
 		if u.fig.Run {
