@@ -121,6 +121,8 @@ type Builder struct {
 	parser *markup.Parser
 	cache  cache.Cache
 
+	logMu sync.Mutex
+
 	mu      sync.Mutex
 	parsed  map[string]parsed          // by content path, valid for its source
 	outputs map[string]*figures.Output // by job key
@@ -149,8 +151,12 @@ func NewBuilder(cfg Config) *Builder {
 // Config returns the builder's configuration, defaults filled in.
 func (b *Builder) Config() Config { return b.cfg }
 
+// logf writes a line to the log; workers call it concurrently.
 func (b *Builder) logf(format string, args ...any) {
-	if b.cfg.Log != nil {
-		fmt.Fprintf(b.cfg.Log, format+"\n", args...)
+	if b.cfg.Log == nil {
+		return
 	}
+	b.logMu.Lock()
+	defer b.logMu.Unlock()
+	fmt.Fprintf(b.cfg.Log, format+"\n", args...)
 }
