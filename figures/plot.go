@@ -53,6 +53,7 @@ func NewPlot(title, xLabel, yLabel string) *plot.Plot {
 	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
 		ax.Label.TextStyle.Font = Font(12)
 		ax.Tick.Label.Font = Font(11)
+		ax.Tick.Marker = Ticks{plot.DefaultTicks{}}
 		ax.Padding = vg.Points(2)
 	}
 	p.Legend.TextStyle.Font = Font(11)
@@ -63,6 +64,20 @@ func NewPlot(title, xLabel, yLabel string) *plot.Plot {
 	grid.Horizontal.Color = color.Gray{0xe4}
 	p.Add(grid)
 	return p
+}
+
+// Ticks wraps a tick marker so that its labels are typeset like the
+// prose's numbers: −1.5, not -1.5. Set an axis's Tick.Marker to
+// Ticks{plot.ConstantTicks(...)} to choose the ticks.
+type Ticks struct{ plot.Ticker }
+
+// Ticks returns the wrapped marker's ticks with typeset labels.
+func (t Ticks) Ticks(min, max float64) []plot.Tick {
+	ticks := t.Ticker.Ticks(min, max)
+	for i := range ticks {
+		ticks[i].Label = Typeset(ticks[i].Label)
+	}
+	return ticks
 }
 
 // Series returns a line through xys in the palette's i-th colour, dashed

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 
@@ -33,7 +32,7 @@ type Result struct {
 type Value struct {
 	Name   string  `json:"name"`
 	Text   string  `json:"text"`   // as printed in prose
-	Number float64 `json:"number"` // the value itself, NaN for text values
+	Number float64 `json:"number"` // the value itself; 0 for text values
 }
 
 // A Check is a claim an experiment verified, with the numbers deciding it.
@@ -57,7 +56,7 @@ func (r *Result) Int(name string, n int) {
 
 // Text records a value that is not a single number, such as a permutation.
 func (r *Result) Text(name, text string) {
-	r.Values = append(r.Values, Value{Name: name, Text: text, Number: math.NaN()})
+	r.Values = append(r.Values, Value{Name: name, Text: text})
 }
 
 // Check records whether claim holds; detail, formatted with args, gives

@@ -130,11 +130,13 @@ func renderMathBlock(w util.BufWriter, src []byte, node ast.Node, entering bool)
 		return ast.WalkSkipChildren, nil
 	}
 	n := node.(*mathBlock)
+	// The math scrolls inside its own box when it is wider than the
+	// column, so the number stays in view beside it.
 	if n.number == 0 {
-		fmt.Fprintf(w, "<div class=\"equation\">%s</div>\n", n.mathml)
+		fmt.Fprintf(w, "<div class=\"equation\"><div class=\"eq-body\">%s</div></div>\n", n.mathml)
 		return ast.WalkSkipChildren, nil
 	}
-	fmt.Fprintf(w, "<div class=\"equation\" id=\"%s\">%s<span class=\"eqno\">(%d)</span></div>\n", n.id, n.mathml, n.number)
+	fmt.Fprintf(w, "<div class=\"equation\" id=\"%s\"><div class=\"eq-body\">%s</div><span class=\"eqno\">(%d)</span></div>\n", n.id, n.mathml, n.number)
 	return ast.WalkSkipChildren, nil
 }
 
