@@ -29,10 +29,12 @@ type mathNode struct {
 // mathBlock is display math; a labelled one has an id and a number.
 type mathBlock struct {
 	ast.BaseBlock
-	mathml string
-	id     string
-	offset int // of the label
-	number int
+	texStart, texStop int // the TeX, as byte offsets in the source
+	closed            bool
+	mathml            string
+	id                string
+	offset            int // of the label
+	number            int
 }
 
 func (n *mathNode) Kind() ast.NodeKind          { return kindMath }
@@ -47,8 +49,9 @@ var mathDelimiters = passthrough.Config{
 	BlockDelimiters:  []passthrough.Delimiters{{Open: "$$", Close: "$$"}},
 }
 
-// mathTransformer renders every passthrough node to MathML and attaches
-// labels written {#eq-name} just after a display equation's closing $$.
+// mathTransformer renders every math node to MathML: display blocks, and
+// the inline (and in-paragraph display) math the passthrough extension
+// kept away from the Markdown parser.
 type mathTransformer struct {
 	cache *sync.Map // of texKey to texResult, shared by a Parser's parses
 }
@@ -84,96 +87,38 @@ func (m mathTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 	}
 	var nodes []ast.Node
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if entering && (n.Kind() == passthrough.KindPassthroughInline || n.Kind() == passthrough.KindPassthroughBlock) {
+		switch {
+		case !entering:
+		case n.Kind() == passthrough.KindPassthroughInline, n.Kind() == passthrough.KindPassthroughBlock, n.Kind() == kindMathBlock:
 			nodes = append(nodes, n)
 		}
 		return ast.WalkContinue, nil
 	})
 	for _, n := range nodes {
-		var seg text.Segment
-		var open, close string
+		var texStart, texStop int
 		switch n := n.(type) {
 		case *passthrough.PassthroughInline:
-			seg, open, close = n.Segment, n.Delimiters.Open, n.Delimiters.Close
+			texStart, texStop = n.Segment.Start+len(n.Delimiters.Open), n.Segment.Stop-len(n.Delimiters.Close)
 		case *passthrough.PassthroughBlock:
-			seg, open, close = n.Lines().At(0), n.Delimiters.Open, n.Delimiters.Close
+			seg := n.Lines().At(0)
+			texStart, texStop = seg.Start+len(n.Delimiters.Open), seg.Stop-len(n.Delimiters.Close)
+		case *mathBlock:
+			texStart, texStop = n.texStart, n.texStop
 		}
-		texStart := seg.Start + len(open)
-		tex := string(src[texStart : seg.Stop-len(close)])
-		display := n.Kind() == passthrough.KindPassthroughBlock
-		r := render(tex, display)
-		mathml := r.mathml
+		display := n.Kind() != passthrough.KindPassthroughInline
+		r := render(string(src[texStart:texStop]), display)
 		if r.problem != "" {
 			addError(pc, texStart+r.offset, "math: %s", r.problem)
 		}
-		parent := n.Parent()
-		if !display {
-			m := &mathNode{mathml: mathml}
-			parent.ReplaceChild(parent, n, m)
-			continue
+		switch n := n.(type) {
+		case *mathBlock:
+			n.mathml = r.mathml
+		case *passthrough.PassthroughBlock:
+			// $$...$$ inside a paragraph: displayed, never labelled.
+			n.Parent().ReplaceChild(n.Parent(), n, &mathBlock{mathml: r.mathml})
+		default:
+			n.Parent().ReplaceChild(n.Parent(), n, &mathNode{mathml: r.mathml})
 		}
-		m := &mathBlock{mathml: mathml}
-		m.Lines().Append(seg)
-		parent.ReplaceChild(parent, n, m)
-		takeLabel(m, src, pc)
-	}
-}
-
-// takeLabel moves a label {#eq-name} that follows a display equation on its
-// closing line from the next paragraph onto the equation.
-func takeLabel(m *mathBlock, src []byte, pc parser.Context) {
-	next := m.NextSibling()
-	if next == nil || next.Kind() != ast.KindParagraph && next.Kind() != ast.KindTextBlock {
-		return
-	}
-	t, ok := next.FirstChild().(*ast.Text)
-	if !ok {
-		return
-	}
-	closing := m.Lines().At(0).Stop
-	start := t.Segment.Start
-	if strings.TrimSpace(string(src[closing:start])) != "" || strings.Contains(string(src[closing:start]), "\n") {
-		return // the text starts on a later line: not a label
-	}
-	for start < t.Segment.Stop && (src[start] == ' ' || src[start] == '\t') {
-		start++
-	}
-	if start >= t.Segment.Stop || src[start] != '{' {
-		return
-	}
-	eol := start
-	for eol < len(src) && src[eol] != '\n' {
-		eol++
-	}
-	attrs, size, aerr := parseAttrs(src[start:eol], start)
-	switch {
-	case aerr != nil:
-		addError(pc, aerr.offset, "%s", aerr.msg)
-		return
-	case len(attrs.Attrs) > 0:
-		addError(pc, attrs.Attrs[0].Offset, "an equation takes only an id, as in {#eq-name}")
-	case !validID(attrs.ID, "eq-"):
-		addError(pc, attrs.IDOffset, "equation id %q must start with eq- and use lower-case letters, digits and hyphens", attrs.ID)
-	}
-	m.id = attrs.ID
-	m.offset = attrs.IDOffset
-	// Drop the label's text, which inline parsing may have split.
-	end := start + size
-	for c := next.FirstChild(); c != nil; {
-		t, ok := c.(*ast.Text)
-		if !ok || t.Segment.Start >= end {
-			break
-		}
-		following := c.NextSibling()
-		if t.Segment.Stop <= end {
-			next.RemoveChild(next, c)
-		} else {
-			t.Segment = t.Segment.WithStart(end)
-		}
-		c = following
-	}
-	if next.FirstChild() == nil {
-		next.Parent().RemoveChild(next.Parent(), next)
 	}
 }
 
@@ -219,6 +164,7 @@ func tidyMathML(mathml string) string {
 	// prevOp is whether the last thing written was an operator after which
 	// a sign is a prefix sign, or the opening of a row.
 	prevOp := false
+	lastTag := "" // the last tag written
 	for i := 0; i < len(mathml); {
 		lt := strings.IndexByte(mathml[i:], '<')
 		if lt < 0 {
@@ -248,6 +194,7 @@ func tidyMathML(mathml string) string {
 				i += end + len("</mo>")
 				prevOp = !isClosingFence(text)
 			}
+			lastTag = "</mo>"
 			continue
 		}
 		if strings.HasPrefix(tag, "<mo ") {
@@ -259,12 +206,57 @@ func tidyMathML(mathml string) string {
 				i += end + len("</mo>")
 				prevOp = !strings.Contains(tag, `form="postfix"`) && !isClosingFence(text)
 			}
+			lastTag = "</mo>"
+			continue
+		}
+		if strings.HasPrefix(tag, "<mi ") && strings.Contains(tag, " lspace=") {
+			// An operator name such as log or tanh. TreeBlood asks for
+			// its spacing with lspace, which MathML gives only to mo;
+			// space it as TeX does: a thin space on each side, except
+			// after an operator, before an opening bracket, and inside
+			// a script, where it is the base.
+			end := strings.Index(mathml[i:], "</mi>")
+			if end < 0 {
+				b.WriteString(sortTag(tag))
+				continue
+			}
+			name := mathml[i : i+end]
+			i += end + len("</mi>")
+			base := isScriptStart(lastTag)
+			if !base && !prevOp && b.Len() > 0 && lastTag != "<mrow>" {
+				b.WriteString(thinSpace)
+			}
+			b.WriteString(sortTag(strings.Replace(tag, ` lspace="0.11111em"`, "", 1)) + name + "</mi>")
+			if !base && !opensFence(mathml[i:]) {
+				b.WriteString(thinSpace)
+			}
+			lastTag, prevOp = "</mi>", false
 			continue
 		}
 		b.WriteString(sortTag(tag))
 		prevOp = tag == "<mrow>"
+		lastTag = tag
 	}
 	return b.String()
+}
+
+const thinSpace = `<mspace width="0.1667em"></mspace>`
+
+func isScriptStart(tag string) bool {
+	switch tag {
+	case "<msub>", "<msup>", "<msubsup>", "<munder>", "<mover>", "<munderover>":
+		return true
+	}
+	return false
+}
+
+// opensFence reports whether the MathML starts with an opening bracket.
+func opensFence(rest string) bool {
+	if !strings.HasPrefix(rest, "<mo") {
+		return false
+	}
+	gt := strings.IndexByte(rest, '>')
+	return gt > 0 && strings.ContainsAny(rest[gt+1:min(gt+2, len(rest))], "([{")
 }
 
 func isSign(s string) bool         { return s == "−" || s == "+" || s == "±" || s == "∓" }

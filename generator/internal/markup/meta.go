@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"go.abhg.dev/goldmark/frontmatter"
 	"gopkg.in/yaml.v3"
@@ -63,6 +64,7 @@ func (b *builder) meta(data *frontmatter.Data) {
 	if strings.TrimSpace(m.Description) == "" {
 		addError(b.pc, 0, "front matter: missing description")
 	}
+	m.Title, m.Description = smartPunctuation(m.Title), smartPunctuation(m.Description)
 	if m.Date != "" {
 		if _, err := time.Parse(time.DateOnly, m.Date); err != nil {
 			addError(b.pc, b.keyOffset("date"), "front matter: date %q is not a date of the form 2006-01-02", m.Date)
@@ -136,4 +138,33 @@ func (b *builder) keyOffset(key string) int {
 		}
 	}
 	return 0
+}
+
+// smartPunctuation gives front matter text the typography the Markdown
+// body gets from goldmark's typographer: curly quotes and apostrophes, en
+// and em dashes.
+func smartPunctuation(s string) string {
+	s = strings.NewReplacer("---", "—", "--", "–").Replace(s)
+	var b strings.Builder
+	open := false
+	for i, r := range s {
+		switch r {
+		case '\'':
+			if i > 0 && !unicode.IsSpace(rune(s[i-1])) {
+				b.WriteRune('’')
+			} else {
+				b.WriteRune('‘')
+			}
+		case '"':
+			if open {
+				b.WriteRune('”')
+			} else {
+				b.WriteRune('“')
+			}
+			open = !open
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

@@ -1,6 +1,7 @@
 package markup
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"sync"
@@ -54,7 +55,10 @@ func newMarkdown(options ...renderer.Option) goldmark.Markdown {
 		goldmark.WithParserOptions(
 			parser.WithAutoHeadingID(),
 			parser.WithHeadingAttribute(),
-			parser.WithBlockParsers(util.Prioritized(directiveBlockParser{}, 50)),
+			parser.WithBlockParsers(
+				util.Prioritized(directiveBlockParser{}, 50),
+				util.Prioritized(mathBlockParser{}, 50),
+			),
 			parser.WithInlineParsers(
 				util.Prioritized(citeInlineParser{}, 199), // before links
 				util.Prioritized(directiveInlineParser{}, 600),
@@ -144,6 +148,10 @@ func (b *builder) walk() {
 				b.equations++
 				n.number = b.equations
 				b.doc.Targets[n.id] = &Target{Kind: "Equation", Number: fmt.Sprint(n.number)}
+			}
+		case *ast.Text:
+			if i := bytes.Index(n.Segment.Value(b.doc.src), []byte("{#eq-")); i >= 0 {
+				addError(b.pc, n.Segment.Start+i, "an equation label belongs right after display math that starts its own line: $$ ... $$ {#eq-name}")
 			}
 		case *directiveNode:
 			n.d.Pos = b.pos(n.offset)
