@@ -64,7 +64,7 @@ func (b *builder) meta(data *frontmatter.Data) {
 	if strings.TrimSpace(m.Description) == "" {
 		addError(b.pc, 0, "front matter: missing description")
 	}
-	m.Title, m.Description = smartPunctuation(m.Title), smartPunctuation(m.Description)
+	m.Title, m.Description = SmartPunctuation(m.Title), SmartPunctuation(m.Description)
 	if m.Date != "" {
 		if _, err := time.Parse(time.DateOnly, m.Date); err != nil {
 			addError(b.pc, b.keyOffset("date"), "front matter: date %q is not a date of the form 2006-01-02", m.Date)
@@ -140,10 +140,10 @@ func (b *builder) keyOffset(key string) int {
 	return 0
 }
 
-// smartPunctuation gives front matter text the typography the Markdown
-// body gets from goldmark's typographer: curly quotes and apostrophes, en
-// and em dashes.
-func smartPunctuation(s string) string {
+// SmartPunctuation gives plain text (front matter, an experiment's claims)
+// the typography the Markdown body gets from goldmark's typographer: curly
+// quotes and apostrophes, en and em dashes.
+func SmartPunctuation(s string) string {
 	s = strings.NewReplacer("---", "—", "--", "–").Replace(s)
 	var b strings.Builder
 	open := false

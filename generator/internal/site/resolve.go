@@ -143,7 +143,7 @@ func (ix *index) inline(from *article, d *markup.Directive) (string, string) {
 			return "", fmt.Sprintf("the check failed: %s: %s", c.Claim, c.Detail)
 		}
 		return fmt.Sprintf(`<span class="check"><span class="check-mark" aria-hidden="true">✓</span> <span class="check-claim">%s</span> <a class="check-detail" href="%s">(%s)</a></span>`,
-			html.EscapeString(c.Claim), html.EscapeString(href), html.EscapeString(c.Detail)), ""
+			html.EscapeString(markup.SmartPunctuation(c.Claim)), html.EscapeString(href), html.EscapeString(c.Detail)), ""
 	}
 }
 
