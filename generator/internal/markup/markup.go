@@ -28,6 +28,8 @@
 package markup
 
 import (
+	"html/template"
+
 	"github.com/nonconvex/explainer/generator/internal/diag"
 	"github.com/yuin/goldmark/ast"
 )
@@ -95,16 +97,16 @@ type Cite struct {
 
 // A Target is something a reference can point at.
 type Target struct {
-	Kind   string // "Figure", "Equation" or "Section"
-	Number string // "3", "2" or "2.1"
-	Title  string // a section's title; empty for the others
+	Kind   string        // "Figure", "Equation" or "Section"
+	Number string        // "3", "2" or "2.1"
+	Title  template.HTML // a section's title; empty for the others
 }
 
 // A Heading is an entry of the table of contents.
 type Heading struct {
 	ID     string
-	Number string // "2" or "2.1"
-	Title  string
+	Number string        // "2" or "2.1"
+	Title  template.HTML // the title's text, math and code, without links
 	Sub    []*Heading
 }
 

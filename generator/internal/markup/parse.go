@@ -3,7 +3,10 @@ package markup
 import (
 	"bytes"
 	"fmt"
+	"html"
+	"html/template"
 	"sort"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -212,7 +215,7 @@ func (b *builder) heading(h *ast.Heading) {
 		number += fmt.Sprintf(".%d", b.h3)
 	}
 	if b.define(idText, offset) {
-		b.doc.Targets[idText] = &Target{Kind: "Section", Number: number, Title: plainText(h, b.doc.src)}
+		b.doc.Targets[idText] = &Target{Kind: "Section", Number: number, Title: titleHTML(h, b.doc.src)}
 	}
 	h.InsertBefore(h, h.FirstChild(), &secNumNode{number: number})
 }
@@ -311,27 +314,43 @@ func (b *builder) number(f *Figure) {
 	}
 }
 
-// plainText returns the text of n's inline children.
-func plainText(n ast.Node, src []byte) string {
-	var b []byte
-	ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
+// titleHTML returns a heading's title as HTML for the table of contents:
+// its text, math and code, without emphasis, links or anchors.
+func titleHTML(h *ast.Heading, src []byte) template.HTML {
+	var b strings.Builder
+	ast.Walk(h, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 		switch c := c.(type) {
 		case *ast.Text:
-			b = append(b, c.Segment.Value(src)...)
-			if c.SoftLineBreak() {
-				b = append(b, ' ')
+			if entering {
+				b.WriteString(html.EscapeString(string(c.Segment.Value(src))))
+				if c.SoftLineBreak() {
+					b.WriteByte(' ')
+				}
 			}
 		case *ast.String:
-			b = append(b, c.Value...)
-		case *anchor.Node:
+			// The typographer's quotes and dashes are entities, marked
+			// as code; anything else is text.
+			if entering && c.IsCode() {
+				b.Write(c.Value)
+			} else if entering {
+				b.WriteString(html.EscapeString(string(c.Value)))
+			}
+		case *ast.CodeSpan:
+			if entering {
+				b.WriteString("<code>")
+			} else {
+				b.WriteString("</code>")
+			}
+		case *mathNode:
+			if entering {
+				b.WriteString(c.mathml)
+			}
+		case *anchor.Node, *secNumNode:
 			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil
 	})
-	return string(b)
+	return template.HTML(strings.TrimSpace(b.String()))
 }
 
 func lineStart(src []byte, offset int) int {
