@@ -3,5 +3,24 @@ package figures
 // defaultRegistry is the table of the explainer's experiments: one line an
 // experiment, sorted by name.
 var defaultRegistry = NewRegistry(
+	chordSegment,
+	doubleWell,
+	hessianAlongTraining,
+	hessianSpectrum,
+	lineCurvature,
+	linearThreeLayer,
+	linearTwoLayer,
+	logisticCurvature,
+	maRootFlips,
+	ma1Likelihood,
+	orbitAverage,
+	permutationBarrier,
+	productSurface,
+	quasiconvexBump,
+	randomChords,
+	reluSum,
+	sigmoidCurvature,
 	counterexample,
+	softmaxHessian,
+	weightMatching,
 )
