@@ -34,7 +34,6 @@ type page struct {
 	Description string
 	Canonical   string
 
-	Number      int // an article's place in the reading order
 	TOC         []*markup.Heading
 	Body        template.HTML
 	References  []reference
@@ -105,7 +104,6 @@ func (r *renderer) article(a *article, number int) ([]byte, error) {
 	p := r.base(a.doc.Meta.Title, a.doc.Meta.Description, r.ix.pageURL(a))
 	p.Body = template.HTML(body.String())
 	p.TOC = a.doc.TOC
-	p.Number = number
 	for _, key := range sortedByValue(res.cites) {
 		e, _ := r.ix.content.bib.Lookup(key)
 		p.References = append(p.References, reference{Key: key, HTML: template.HTML(e.HTML())})
