@@ -125,7 +125,7 @@ func Adam(ctx context.Context, f Differentiable, theta0 []float64, cfg AdamConfi
 
 // LBFGSConfig configures LBFGS; zero fields take the defaults.
 type LBFGSConfig struct {
-	MaxIters int     // major iterations; default 1000
+	MaxIters int     // major iterations, counting the start as gonum does (so at most MaxIters−1 steps); default 1000
 	GradTol  float64 // stop when the gradient's max-norm is below; default 1e-10
 	Store    int     // curvature pairs remembered; default 15 (gonum's)
 }
@@ -134,7 +134,9 @@ type LBFGSConfig struct {
 // BFGS and its default strong-Wolfe line search. It stops at GradTol,
 // MaxIters, or when the loss has not improved by 1e-10 in 100 iterations
 // (gonum's default convergence test); a line search that can make no more
-// progress in floating point also counts as converged. On cancellation it
+// progress in floating point, or that fails where the gradient is already
+// negligible (max-norm below 1e-6), also counts as converged. On
+// cancellation it
 // returns the best point so far with an error wrapping ctx.Err(); other
 // optimizer failures are wrapped too.
 func LBFGS(ctx context.Context, f Differentiable, theta0 []float64, cfg LBFGSConfig) (Result, error) {
@@ -168,6 +170,7 @@ func LBFGS(ctx context.Context, f Differentiable, theta0 []float64, cfg LBFGSCon
 	case err == nil || errors.Is(err, optimize.ErrNoProgress):
 	case rec.stopped != nil:
 		return Result{theta, rec.hist}, rec.stopped
+	case errors.Is(err, optimize.ErrLinesearcherFailure) && negligibleGradient(f, theta):
 	default:
 		return Result{theta, rec.hist}, fmt.Errorf("nn: l-bfgs: %w", err)
 	}
@@ -181,6 +184,19 @@ func LBFGS(ctx context.Context, f Differentiable, theta0 []float64, cfg LBFGSCon
 		return Result{theta, rec.hist}, fmt.Errorf("nn: l-bfgs: %w", ErrDiverged)
 	}
 	return Result{theta, rec.hist}, nil
+}
+
+// negligibleGradient reports whether the gradient at theta is so small
+// that a failed line search there means rounding, not a bad direction.
+func negligibleGradient(f Differentiable, theta []float64) bool {
+	grad := make([]float64, len(theta))
+	f.Grad(theta, grad)
+	for _, g := range grad {
+		if math.Abs(g) > 1e-6 {
+			return false
+		}
+	}
+	return true
 }
 
 // recorder collects the loss at each major iteration and aborts the run
