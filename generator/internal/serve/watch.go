@@ -11,8 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fsnotify/fsnotify"
 	"github.com/nonconvex/explainer/generator/internal/site"
-	"golang.org/x/sys/unix"
 )
 
 // A watcher collects the files that change under a set of folders,
@@ -23,7 +23,8 @@ import (
 // Changes accumulate in a pending batch, which the server takes when the
 // batch has been quiet long enough (see [debounce]).
 type watcher struct {
-	in    *inotify
+	fs    *fsnotify.Watcher
+	dirs  map[string]bool // folders watched; owned by the reader once it runs
 	roots []string
 	skip  func(path string) bool // folders that must not be watched, such as the output
 	logf  func(format string, args ...any)
@@ -44,19 +45,19 @@ type watcher struct {
 
 // newWatcher watches roots, which must be absolute, clean folder paths.
 func newWatcher(roots []string, skip func(string) bool, logf func(string, ...any)) (*watcher, error) {
-	in, err := newInotify()
+	fw, err := fsnotify.NewWatcher()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("watching files: %w", err)
 	}
 	w := &watcher{
-		in: in, roots: roots, skip: skip, logf: logf,
+		fs: fw, dirs: make(map[string]bool), roots: roots, skip: skip, logf: logf,
 		changed: make(map[string]bool),
 		notify:  make(chan struct{}, 1),
 		done:    make(chan struct{}),
 	}
 	for _, r := range roots {
 		if err := w.addTree(r, false); err != nil {
-			in.close()
+			fw.Close()
 			return nil, fmt.Errorf("watching %s: %w", r, err)
 		}
 	}
@@ -66,7 +67,7 @@ func newWatcher(roots []string, skip func(string) bool, logf func(string, ...any
 
 // close stops the watcher.
 func (w *watcher) close() {
-	w.in.close()
+	w.fs.Close()
 	<-w.done
 }
 
@@ -93,76 +94,90 @@ func (w *watcher) addTree(dir string, report bool) error {
 			}
 			return nil
 		}
-		if w.in.watched(p) {
+		if w.dirs[p] {
 			return nil
 		}
-		return w.in.add(p)
+		if err := w.fs.Add(p); err != nil {
+			return fmt.Errorf("watching %s: %w", p, err)
+		}
+		w.dirs[p] = true
+		return nil
 	})
 }
 
 // removeTree forgets the watches of dir and the folders below it, once
-// dir has moved away: their events would otherwise carry its old name.
+// dir has moved or gone: their events would otherwise carry its old name.
 func (w *watcher) removeTree(dir string) {
 	prefix := dir + string(filepath.Separator)
-	for p, wd := range w.in.wds {
+	for p := range w.dirs {
 		if p == dir || strings.HasPrefix(p, prefix) {
-			unix.InotifyRmWatch(w.in.fd, uint32(wd))
-			delete(w.in.wds, p)
-			delete(w.in.dirs, wd)
+			w.fs.Remove(p) // an error means the watch is gone already
+			delete(w.dirs, p)
 		}
 	}
 }
 
-// read turns kernel events into pending changes until the watcher closes.
+// read turns file events into pending changes until the watcher closes.
 func (w *watcher) read() {
 	defer close(w.done)
 	for {
-		ev, err := w.in.read()
-		if err != nil {
-			if !errors.Is(err, os.ErrClosed) {
-				w.logf("watching files: %v", err)
+		select {
+		case ev, ok := <-w.fs.Events:
+			if !ok {
+				return
 			}
-			return
+			w.handle(ev)
+		case err, ok := <-w.fs.Errors:
+			if !ok {
+				return
+			}
+			if errors.Is(err, fsnotify.ErrEventOverflow) {
+				w.overflowed()
+				continue
+			}
+			w.logf("watching files: %v", err)
 		}
-		w.handle(ev)
 	}
 }
 
-func (w *watcher) handle(ev inotifyEvent) {
+// overflowed handles lost events: it rescans for new folders and treats
+// everything as changed.
+func (w *watcher) overflowed() {
+	w.mu.Lock()
+	w.overflow = true
+	w.mu.Unlock()
+	for _, r := range w.roots {
+		if err := w.addTree(r, false); err != nil {
+			w.logf("watching files: %v", err)
+		}
+	}
+	w.record("")
+}
+
+func (w *watcher) handle(ev fsnotify.Event) {
+	if ev.Op == fsnotify.Chmod {
+		return // permissions, not content
+	}
+	if ev.Has(fsnotify.Remove) && slices.Contains(w.roots, ev.Name) {
+		w.logf("%s was removed; create it again to resume watching it", ev.Name)
+		return
+	}
+	if site.Ignored(filepath.Base(ev.Name)) || w.skip(ev.Name) {
+		return
+	}
 	switch {
-	case ev.mask&unix.IN_Q_OVERFLOW != 0:
-		// Too many events at once: rescan for new folders and treat
-		// everything as changed.
-		w.mu.Lock()
-		w.overflow = true
-		w.mu.Unlock()
-		for _, r := range w.roots {
-			if err := w.addTree(r, false); err != nil {
+	case ev.Has(fsnotify.Create):
+		// A new folder, or one moved in: watch it and everything in it,
+		// whose files may have been written before the watch began.
+		if fi, err := os.Lstat(ev.Name); err == nil && fi.IsDir() {
+			if err := w.addTree(ev.Name, true); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				w.logf("watching files: %v", err)
 			}
 		}
-		w.record("")
-		return
-	case ev.mask&(unix.IN_DELETE_SELF|unix.IN_MOVE_SELF) != 0:
-		if slices.Contains(w.roots, ev.path) {
-			w.logf("%s was removed or moved; create it again to resume watching it", ev.path)
-		}
-		return // the parent's event names the change
+	case ev.Has(fsnotify.Rename), ev.Has(fsnotify.Remove):
+		w.removeTree(ev.Name)
 	}
-	if site.Ignored(filepath.Base(ev.path)) || w.skip(ev.path) {
-		return
-	}
-	if ev.mask&unix.IN_ISDIR != 0 {
-		switch {
-		case ev.mask&(unix.IN_CREATE|unix.IN_MOVED_TO) != 0:
-			if err := w.addTree(ev.path, true); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				w.logf("watching files: %v", err)
-			}
-		case ev.mask&unix.IN_MOVED_FROM != 0:
-			w.removeTree(ev.path)
-		}
-	}
-	w.record(ev.path)
+	w.record(ev.Name)
 }
 
 // record adds a change to the pending batch; "" marks an overflow.
