@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"regexp"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -78,6 +79,24 @@ func (t Ticks) Ticks(min, max float64) []plot.Tick {
 		ticks[i].Label = Typeset(ticks[i].Label)
 	}
 	return ticks
+}
+
+// SquareHeight returns the height of a panel of the given width (points)
+// whose data area is square, so that circles in the data look round.
+func SquareHeight(p *plot.Plot, width float64) float64 {
+	c := draw.New(vgsvg.New(vg.Length(width), vg.Length(width)))
+	da := p.DataCanvas(c)
+	w, h := da.Max.X-da.Min.X, da.Max.Y-da.Min.Y
+	return width + float64(w-h)
+}
+
+// IntTicks marks the whole numbers from lo to hi, typeset: −2, −1, 0, 1, 2.
+func IntTicks(lo, hi int) plot.Ticker {
+	var ts plot.ConstantTicks
+	for i := lo; i <= hi; i++ {
+		ts = append(ts, plot.Tick{Value: float64(i), Label: Typeset(strconv.Itoa(i))})
+	}
+	return ts
 }
 
 // Series returns a line through xys in the palette's i-th colour, dashed

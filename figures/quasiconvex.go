@@ -126,7 +126,7 @@ func runQuasiconvexBump(ctx context.Context, args Args, _ *rand.Rand) (*Result, 
 	}
 	r.Check("matches-fd", "the closed-form Hessian agrees with finite differences of f",
 		fdErr <= 1e-6, "largest difference %.1e, tolerance 1e-6", fdErr)
-	r.Check("sublevel-discs", "f rises strictly along every ray from the origin, so each sublevel set is a disc and the origin is the only minimum",
+	r.Check("sublevel-discs", "f rises strictly along every ray from the origin, so every sublevel set is convex (a disc, the whole plane or empty) and the origin is the only minimum",
 		monotone, "smallest rise between neighbouring samples %.1e on 72 rays of 400 samples out to r = 4", rise)
 	r.Check("not-convex", fmt.Sprintf("the chord from %s to (%g, 0) passes below the graph", at, x0+2),
 		fm > chord, "f(%g, 0) = %.4f > (f(%g, 0) + f(%g, 0))/2 = %.4f", x0+1, fm, x0, x0+2, chord)
@@ -174,7 +174,10 @@ func runQuasiconvexBump(ctx context.Context, args Args, _ *rand.Rand) (*Result, 
 	p.Legend.Add("curves down (radial)", down)
 	p.Legend.Add("curves up (around)", up)
 	p.Legend.Top, p.Legend.Left = true, false
+	e := int(math.Floor(ext))
+	p.X.Tick.Marker, p.Y.Tick.Marker = IntTicks(-e, e), IntTicks(-e, e)
 	r.Plots = []*plot.Plot{p}
-	r.Width, r.Height = PanelWidth, PanelWidth
+	r.Width = PanelWidth
+	r.Height = SquareHeight(p, PanelWidth)
 	return r, nil
 }

@@ -56,7 +56,7 @@ func newSymProblem(hidden, points int, decay float64) *symProblem {
 }
 
 // symData returns n points x equally spaced on [−2, 2] with y = sin(2.5x),
-// a curve with three turns that no monotone function can follow.
+// a curve with four turning points that no monotone function can follow.
 func symData(n int) (xs, ys []float64) {
 	for i := range n {
 		x := -2 + 4*float64(i)/float64(n-1)
@@ -325,8 +325,9 @@ var weightMatching = &Experiment{
 			return "Two curves of the loss along a segment. From a trained network to a copy with shuffled hidden units, the loss rises to a high barrier. " +
 				"After weight matching undoes the shuffle, the segment joins the network to itself and the loss stays flat at its small end value."
 		}
-		return "Two curves of the loss along a segment between two independently trained networks. The straight segment crosses a high barrier; " +
-			"after signs are normalised and hidden units matched, the barrier disappears or nearly so."
+		return "Curves of the loss along segments between independently trained networks. The straight segment crosses a high barrier; " +
+			"after signs are normalised and hidden units matched, the barrier disappears when both runs found the same minimum. " +
+			"A dotted curve shows a pair of runs that ended in different minima, where a barrier remains after matching."
 	},
 	Run: runWeightMatching,
 }

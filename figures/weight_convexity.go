@@ -39,8 +39,7 @@ const chordTolerance = 1e-9
 
 // moonsData returns n points of two interleaved half-moons in the plane,
 // labels alternating 0 and 1, with Gaussian noise of the given size. The
-// classes are not linearly separable, so every model has a bounded,
-// positive loss.
+// moons interleave, so a straight line separates them at best roughly.
 func moonsData(rng *rand.Rand, n int, noise float64) nn.Data {
 	X := mat.NewDense(n, 2, nil)
 	Y := mat.NewDense(n, 1, nil)
@@ -243,7 +242,7 @@ var randomChords = &Experiment{
 			"which models: main (logistic regression, random features, tanh and ReLU networks), no-hidden (linear, logistic and softmax regression) or layers (which layer of a tanh network trains)"),
 	}, chordArgs()...),
 	Alt: func(a Args) string {
-		return fmt.Sprintf("Sorted ratios of the loss at a random point of a chord to the chord's height, %d chords per model, on a logarithmic axis with the line ratio = 1 marked. "+
+		return fmt.Sprintf("Sorted ratios of the loss at a random point of a chord to the chord's height, %d chords per model, with the region above ratio 1 shaded. "+
 			"The curves of the models whose logit is affine in the trained weights stay below 1 everywhere; the curves of networks whose hidden layer trains cross above 1 for a sizeable fraction of chords.", a.Int("chords"))
 	},
 	Run: runRandomChords,
