@@ -26,4 +26,4 @@ bench:
 	$(GO) tool benchstat bench/latest.txt
 
 clean:
-	rm -rf public .cache bench/latest.txt
+	rm -rf public .public.scratch .cache bench/latest.txt

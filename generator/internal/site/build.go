@@ -21,10 +21,16 @@ func (b *Builder) Build(ctx context.Context) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := write(b.cfg.Out, files); err != nil {
+	if b.out == nil {
+		if b.out, err = newOutput(b.cfg.Out); err != nil {
+			return nil, err
+		}
+	}
+	sums := hashes(files)
+	if err := b.out.write(files, sums); err != nil {
 		return nil, err
 	}
-	r.Changed = b.changes(files)
+	r.Changed = b.changes(sums)
 	r.Duration = time.Since(start)
 	b.logf("built %d pages, %d figures (%d experiments run, %d cached) in %v",
 		r.Pages, r.Figures, r.Runs, r.Cached, r.Duration.Round(time.Millisecond))

@@ -127,6 +127,7 @@ type Builder struct {
 	parsed  map[string]parsed          // by content path, valid for its source
 	outputs map[string]*figures.Output // by job key
 	written map[string][32]byte        // output path to content hash, last build
+	out     *output                    // where builds are published; made by the first build
 }
 
 // parsed is an article parsed earlier, kept with the source it came from.

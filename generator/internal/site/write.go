@@ -4,84 +4,206 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io/fs"
+	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
 
-// write puts files into a fresh folder beside out and swaps it in for out.
-// On failure out is untouched and the fresh folder removed.
-func write(out string, files map[string][]byte) error {
-	abs, err := filepath.Abs(out)
+// An output publishes builds into a folder. Each build is written into a
+// private folder beside it, .NAME.scratch, which then replaces the
+// published one in a single step, so a failed build never touches it and
+// a reader never sees half a site.
+//
+// Creating every file of a site anew is most of a warm rebuild's time on a
+// slow disk. So the scratch folder is kept: after the swap it holds the
+// site the build replaced, and the next build brings it up to date,
+// writing only the files whose content changed since.
+type output struct {
+	dir     string               // the published folder, absolute
+	scratch string               // its private sibling
+	inside  map[string]fileStamp // what scratch holds, as this program wrote it
+	shown   map[string]fileStamp // what dir holds, as this program wrote it
+}
+
+func newOutput(dir string) (*output, error) {
+	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	parent := filepath.Dir(abs)
+	return &output{dir: abs, scratch: filepath.Join(filepath.Dir(abs), "."+filepath.Base(abs)+".scratch")}, nil
+}
+
+// fileStamp identifies a file this program wrote: its content's hash, and
+// the size and time the file system reported afterwards, which tell
+// whether anyone changed it since.
+type fileStamp struct {
+	sum   [32]byte
+	size  int64
+	mtime time.Time
+}
+
+// write publishes files, given by slash path with their hashes.
+func (o *output) write(files map[string][]byte, sums map[string][32]byte) error {
+	parent := filepath.Dir(o.dir)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return err
 	}
-	fresh, err := os.MkdirTemp(parent, "."+filepath.Base(abs)+".new-")
+	// Builds into the same folder from other processes (a dev server and
+	// a make, say) take turns: the scratch folder is shared.
+	unlock, err := lockDir(parent)
 	if err != nil {
 		return err
 	}
-	if err := os.Chmod(fresh, 0o755); err != nil {
-		os.RemoveAll(fresh)
+	defer unlock()
+	if err := os.Mkdir(o.scratch, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 		return err
 	}
-	dirs := make(map[string]bool)
-	for _, name := range sortedKeys(files) {
-		p := filepath.Join(fresh, filepath.FromSlash(name))
-		if d := filepath.Dir(p); !dirs[d] {
-			if err := os.MkdirAll(d, 0o755); err != nil {
-				os.RemoveAll(fresh)
-				return err
-			}
-			dirs[d] = true
-		}
-		if err := os.WriteFile(p, files[name], 0o644); err != nil {
-			os.RemoveAll(fresh)
-			return err
-		}
+	stamps, err := syncTree(o.scratch, files, sums, o.inside)
+	if err != nil {
+		o.inside = nil // no longer known
+		return err
 	}
-	if err := swap(fresh, abs); err != nil {
-		os.RemoveAll(fresh)
-		return fmt.Errorf("replacing %s: %w", out, err)
+	exchanged, err := swap(o.scratch, o.dir)
+	if err != nil {
+		o.inside = nil
+		return fmt.Errorf("replacing %s: %w", o.dir, err)
 	}
+	// After an exchange the scratch folder holds the site just replaced.
+	o.inside = nil
+	if exchanged {
+		o.inside = o.shown
+	}
+	o.shown = stamps
 	return nil
 }
 
+// lockDir takes an exclusive lock on a folder until unlock is called.
+func lockDir(dir string) (unlock func(), err error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("locking %s: %w", dir, err)
+	}
+	return func() { f.Close() }, nil
+}
+
+// syncTree makes dir hold exactly files, writing only those whose content
+// differs from what known says dir holds (and that nobody touched since),
+// and returns the stamps of the result.
+func syncTree(dir string, files map[string][]byte, sums map[string][32]byte, known map[string]fileStamp) (map[string]fileStamp, error) {
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return nil, err
+	}
+	stamps := make(map[string]fileStamp, len(files))
+	keep := make(map[string]bool) // files already right
+	dirs := map[string]bool{".": true}
+	for name := range files {
+		for d := path.Dir(name); d != "." && !dirs[d]; d = path.Dir(d) {
+			dirs[d] = true
+		}
+	}
+	// Walk what is there: remove what does not belong, keep what is
+	// current.
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if !dirs[rel] {
+				if err := os.RemoveAll(p); err != nil {
+					return err
+				}
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if _, wanted := files[rel]; !wanted || !d.Type().IsRegular() {
+			return os.Remove(p)
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if st, ok := known[rel]; ok && st.size == info.Size() && st.mtime.Equal(info.ModTime()) && st.sum == sums[rel] {
+			keep[rel] = true
+			stamps[rel] = st
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range slices.Sorted(maps.Keys(dirs)) {
+		if err := os.MkdirAll(filepath.Join(dir, filepath.FromSlash(d)), 0o755); err != nil {
+			return nil, err
+		}
+	}
+	for _, name := range sortedKeys(files) {
+		if keep[name] {
+			continue
+		}
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.WriteFile(p, files[name], 0o644); err != nil {
+			return nil, err
+		}
+		info, err := os.Lstat(p)
+		if err != nil {
+			return nil, err
+		}
+		stamps[name] = fileStamp{sums[name], info.Size(), info.ModTime()}
+	}
+	return stamps, nil
+}
+
 // swap puts the folder fresh at out. Where the system can, it exchanges
-// the two in one step, so a server reading out never finds it missing;
-// elsewhere it renames the old folder away first.
-func swap(fresh, out string) error {
-	err := unix.Renameat2(unix.AT_FDCWD, fresh, unix.AT_FDCWD, out, unix.RENAME_EXCHANGE)
+// the two in one step, so a server reading out never finds it missing,
+// and fresh then holds the old site (exchanged is true). Elsewhere it
+// renames the old folder away first and removes it.
+func swap(fresh, out string) (exchanged bool, err error) {
+	err = unix.Renameat2(unix.AT_FDCWD, fresh, unix.AT_FDCWD, out, unix.RENAME_EXCHANGE)
 	switch {
 	case err == nil:
-		return os.RemoveAll(fresh) // fresh now holds the old site
+		return true, nil
 	case errors.Is(err, unix.ENOENT):
-		return os.Rename(fresh, out) // no old site
+		return false, os.Rename(fresh, out) // no old site
 	}
 	old := fresh + ".old"
 	if err := os.Rename(out, old); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return err
+		return false, err
 	}
 	if err := os.Rename(fresh, out); err != nil {
 		os.Rename(old, out)
-		return err
+		return false, err
 	}
-	return os.RemoveAll(old)
+	return false, os.RemoveAll(old)
 }
 
-// changes compares files with the previous build's and remembers them.
-func (b *Builder) changes(files map[string][]byte) []string {
+// hashes returns the hash of each file.
+func hashes(files map[string][]byte) map[string][32]byte {
 	sums := make(map[string][32]byte, len(files))
+	for name, data := range files {
+		sums[name] = sha256.Sum256(data)
+	}
+	return sums
+}
+
+// changes compares the files' hashes with the previous build's and
+// remembers them.
+func (b *Builder) changes(sums map[string][32]byte) []string {
 	var changed []string
-	for _, name := range sortedKeys(files) {
-		sum := sha256.Sum256(files[name])
-		sums[name] = sum
-		if prev, ok := b.written[name]; !ok || prev != sum {
+	for _, name := range sortedKeys(sums) {
+		if prev, ok := b.written[name]; !ok || prev != sums[name] {
 			changed = append(changed, name)
 		}
 	}

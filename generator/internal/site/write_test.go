@@ -1,0 +1,83 @@
+package site
+
+import (
+	"maps"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestOutputPublishesExactlyTheFiles writes a sequence of sites through
+// one output, with files added, changed, moved and removed, and someone
+// editing both folders by hand in between: after each write the published
+// folder holds exactly the site, and nothing else.
+func TestOutputPublishesExactlyTheFiles(t *testing.T) {
+	dir := t.TempDir()
+	o, err := newOutput(filepath.Join(dir, "public"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sites := []map[string][]byte{
+		{"index.html": []byte("home"), "a/index.html": []byte("a"), "a/fig.svg": []byte("svg"), "assets/font.otf": []byte("font")},
+		{"index.html": []byte("home"), "a/index.html": []byte("a2"), "a/fig.svg": []byte("svg"), "assets/font.otf": []byte("font")},
+		{"index.html": []byte("home"), "b/index.html": []byte("a2"), "b/fig.svg": []byte("svg"), "assets/font.otf": []byte("font")},
+		{"index.html": []byte("home!"), "b/index.html": []byte("a2"), "b/deep/x.csv": []byte("1,2"), "assets/font.otf": []byte("font")},
+		{"index.html": []byte("home!"), "b/index.html": []byte("a2"), "b/deep/x.csv": []byte("1,2"), "assets/font.otf": []byte("font")},
+	}
+	for i, files := range sites {
+		if err := o.write(files, hashes(files)); err != nil {
+			t.Fatal(err)
+		}
+		got := tree(t, o.dir)
+		want := make(map[string]string)
+		for k, v := range files {
+			want[k] = string(v)
+		}
+		if !maps.Equal(got, want) {
+			t.Fatalf("after write %d the folder holds %v, want %v", i, got, want)
+		}
+		assertNoEmptyDirs(t, o.dir)
+		// Meddle between writes: change a published file and a scratch
+		// file to the same size, and drop a stray file into scratch.
+		os.WriteFile(filepath.Join(o.dir, "index.html"), []byte("HOME!"[:len(files["index.html"])]), 0o644)
+		os.WriteFile(filepath.Join(o.scratch, "index.html"), []byte("xxxxx"[:min(5, len(files["index.html"]))]), 0o644)
+		os.WriteFile(filepath.Join(o.scratch, "stray.txt"), []byte("stray"), 0o644)
+	}
+}
+
+func assertNoEmptyDirs(t *testing.T, dir string) {
+	t.Helper()
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if d.IsDir() {
+			if entries, _ := os.ReadDir(p); len(entries) == 0 {
+				t.Errorf("empty folder %s published", p)
+			}
+		}
+		return nil
+	})
+}
+
+// TestOutputRewritesOnlyWhatChanged checks that a file whose content stays
+// the same is not written again: its file keeps its modification time.
+func TestOutputRewritesOnlyWhatChanged(t *testing.T) {
+	dir := t.TempDir()
+	o, _ := newOutput(filepath.Join(dir, "public"))
+	files := map[string][]byte{"index.html": []byte("v1"), "assets/font.otf": []byte("font")}
+	var mtimes []int64
+	for i := range 4 {
+		files["index.html"] = []byte{'v', byte('1' + i)}
+		if err := o.write(files, hashes(files)); err != nil {
+			t.Fatal(err)
+		}
+		fi, err := os.Stat(filepath.Join(o.dir, "assets", "font.otf"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		mtimes = append(mtimes, fi.ModTime().UnixNano())
+	}
+	// The first two writes create the two folders' copies; from then on
+	// the unchanged font is the very file written before.
+	if mtimes[2] != mtimes[0] || mtimes[3] != mtimes[1] {
+		t.Errorf("the unchanged font was rewritten: modification times %v", mtimes)
+	}
+}
