@@ -123,3 +123,6 @@ type Resolver interface {
 	// Cite returns the HTML of a citation.
 	Cite(c *Cite) string
 }
+
+// Len returns the length of the article's source in bytes.
+func (d *Doc) Len() int { return len(d.src) }

@@ -22,7 +22,6 @@ import (
 	"github.com/yuin/goldmark/util"
 	"go.abhg.dev/goldmark/anchor"
 	"go.abhg.dev/goldmark/frontmatter"
-	"go.abhg.dev/goldmark/toc"
 
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 )
@@ -170,7 +169,6 @@ func (b *builder) walk() {
 		}
 		return ast.WalkContinue, nil
 	})
-	b.toc()
 }
 
 func (b *builder) pos(offset int) diag.Pos { return b.lines.pos(offset) }
@@ -215,30 +213,17 @@ func (b *builder) heading(h *ast.Heading) {
 		number += fmt.Sprintf(".%d", b.h3)
 	}
 	if b.define(idText, offset) {
-		b.doc.Targets[idText] = &Target{Kind: "Section", Number: number, Title: titleHTML(h, b.doc.src)}
+		t := &Target{Kind: "Section", Number: number, Title: titleHTML(h, b.doc.src)}
+		b.doc.Targets[idText] = t
+		// The table of contents: h2s, each with its h3s.
+		entry := &Heading{ID: idText, Number: number, Title: t.Title}
+		if h.Level == 2 {
+			b.doc.TOC = append(b.doc.TOC, entry)
+		} else if n := len(b.doc.TOC); n > 0 {
+			b.doc.TOC[n-1].Sub = append(b.doc.TOC[n-1].Sub, entry)
+		}
 	}
 	h.InsertBefore(h, h.FirstChild(), &secNumNode{number: number})
-}
-
-// toc builds the table of contents from the numbered h2 and h3 headings.
-func (b *builder) toc() {
-	tree, err := toc.Inspect(b.doc.root, b.doc.src, toc.MinDepth(2), toc.MaxDepth(3), toc.Compact(true))
-	if err != nil {
-		return
-	}
-	var headings func(items toc.Items) []*Heading
-	headings = func(items toc.Items) []*Heading {
-		var hs []*Heading
-		for _, it := range items {
-			t := b.doc.Targets[string(it.ID)]
-			if t == nil || t.Kind != "Section" {
-				continue // an unnumbered heading, already reported
-			}
-			hs = append(hs, &Heading{ID: string(it.ID), Number: t.Number, Title: t.Title, Sub: headings(it.Items)})
-		}
-		return hs
-	}
-	b.doc.TOC = headings(tree.Items)
 }
 
 func (b *builder) figure(n *figureNode) {

@@ -3,8 +3,8 @@ package site
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -84,45 +84,13 @@ func (b *Builder) compile(ctx context.Context) (map[string][]byte, *Report, erro
 func (b *Builder) render(ix *index, uses []*use) (map[string][]byte, error) {
 	assets, urls := assetFiles()
 	r := &renderer{b: b, ix: ix, assets: urls(b.cfg.Base)}
+	var err error
+	if r.chrome, err = newChrome(r.base("", "", "")); err != nil {
+		return nil, err
+	}
 	files := make(map[string][]byte)
-	for name, data := range assets {
-		files[name] = data
-	}
-	for name, data := range ix.content.static {
-		files[name] = data
-	}
-	var errs diag.List
-	put := func(name string, data []byte, err error) {
-		if err != nil {
-			errs.Merge(diag.Pos{File: name}, err)
-			return
-		}
-		files[name] = data
-	}
-	// Pages render in parallel into their own slots; the map is filled
-	// in order afterwards.
-	pages := ix.content.all()
-	html := make([][]byte, len(pages))
-	errs2 := make([]error, len(pages))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(b.cfg.Jobs, len(pages)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				html[i], errs2[i] = r.article(pages[i], slices.Index(ix.content.articles, pages[i])+1)
-			}
-		}()
-	}
-	for i := range pages {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	for i, a := range pages {
-		put(path.Join(a.slug, "index.html"), html[i], errs2[i])
-	}
+	maps.Copy(files, assets)
+	maps.Copy(files, ix.content.static)
 	for _, u := range uses {
 		if u.fig.Run {
 			continue
@@ -133,12 +101,52 @@ func (b *Builder) render(ix *index, uses []*use) (map[string][]byte, error) {
 			files[path.Join(dir, u.fig.ID+".csv")] = []byte(u.job.out.CSV)
 		}
 	}
-	notFound, err := r.notFound()
-	put("404.html", notFound, err)
-	exps, err := r.experiments(uses)
-	put("experiments/index.html", exps, err)
 	files["sitemap.xml"] = r.sitemap()
 	files["feed.xml"] = r.feed()
 	files["robots.txt"] = r.robots()
+
+	// Pages render in parallel, each into its own slot, so the result
+	// does not depend on scheduling.
+	type page struct {
+		name   string
+		render func() ([]byte, error)
+		html   []byte
+		err    error
+	}
+	pages := []*page{
+		{name: "404.html", render: r.notFound},
+		{name: "experiments/index.html", render: func() ([]byte, error) { return r.experiments(uses) }},
+	}
+	for i, a := range ix.content.all() {
+		number := i
+		if ix.content.home == nil {
+			number++
+		}
+		pages = append(pages, &page{name: path.Join(a.slug, "index.html"), render: func() ([]byte, error) { return r.article(a, number) }})
+	}
+	var wg sync.WaitGroup
+	next := make(chan *page)
+	for range min(b.cfg.Jobs, len(pages)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range next {
+				p.html, p.err = p.render()
+			}
+		}()
+	}
+	for _, p := range pages {
+		next <- p
+	}
+	close(next)
+	wg.Wait()
+	var errs diag.List
+	for _, p := range pages {
+		if p.err != nil {
+			errs.Merge(diag.Pos{File: p.name}, p.err)
+			continue
+		}
+		files[p.name] = p.html
+	}
 	return files, errs.Err()
 }

@@ -110,7 +110,9 @@ func (b *Builder) read() (*content, diag.List) {
 	articles := make([]*article, len(mdFiles))
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	sem := make(chan struct{}, b.cfg.Jobs)
+	// Twice as many parses as processors: while one waits for its file,
+	// another can parse.
+	sem := make(chan struct{}, 2*b.cfg.Jobs)
 	for i, p := range mdFiles {
 		wg.Add(1)
 		sem <- struct{}{}

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"encoding/xml"
 	"fmt"
+	"html"
 	"html/template"
 	"slices"
 	"strings"
@@ -25,16 +26,40 @@ var pageTemplates = func() map[string]*template.Template {
 	return ts
 }()
 
+// chromeTemplates are the parts every page shares.
+var chromeTemplates = template.Must(template.ParseFS(templateFS, "templates/chrome.html"))
+
+// chrome is the HTML every page of a build shares, made once.
+type chrome struct {
+	Links, Header, Footer template.HTML
+}
+
+func newChrome(p page) (chrome, error) {
+	var c chrome
+	for _, part := range []struct {
+		name string
+		dst  *template.HTML
+	}{{"links", &c.Links}, {"header", &c.Header}, {"footer", &c.Footer}} {
+		var b strings.Builder
+		if err := chromeTemplates.ExecuteTemplate(&b, part.name, p); err != nil {
+			return c, fmt.Errorf("template %s: %w", part.name, err)
+		}
+		*part.dst = template.HTML(b.String())
+	}
+	return c, nil
+}
+
 // page is what every template sees.
 type page struct {
 	Site        Settings
 	Base        string
 	Assets      assetURLs
+	Chrome      chrome
 	Title       string
 	Description string
 	Canonical   string
 
-	TOC         []*markup.Heading
+	TOC         template.HTML // the table of contents as a nested list
 	Body        template.HTML
 	References  []reference
 	Prev, Next  *link
@@ -64,6 +89,7 @@ type renderer struct {
 	b      *Builder
 	ix     *index
 	assets assetURLs
+	chrome chrome
 }
 
 func (r *renderer) base(title, description, canonicalPath string) page {
@@ -72,6 +98,7 @@ func (r *renderer) base(title, description, canonicalPath string) page {
 		Site:        s,
 		Base:        r.ix.base,
 		Assets:      r.assets,
+		Chrome:      r.chrome,
 		Title:       title,
 		Description: description,
 		Canonical:   s.URL + canonicalPath,
@@ -80,6 +107,7 @@ func (r *renderer) base(title, description, canonicalPath string) page {
 
 func (r *renderer) execute(name string, p page) ([]byte, error) {
 	var buf bytes.Buffer
+	buf.Grow(len(p.Body) + 8<<10) // the body and the page around it
 	if err := pageTemplates[name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		return nil, fmt.Errorf("template %s: %w", name, err)
 	}
@@ -97,13 +125,14 @@ func (r *renderer) links() []link {
 // article renders the home page or an article.
 func (r *renderer) article(a *article, number int) ([]byte, error) {
 	var body bytes.Buffer
+	body.Grow(3 * a.doc.Len()) // HTML runs to about three times its Markdown
 	res := r.ix.resolver(a)
 	if err := r.b.parser.Render(&body, a.doc, res); err != nil {
 		return nil, fmt.Errorf("%s: rendering: %w", a.path, err)
 	}
 	p := r.base(a.doc.Meta.Title, a.doc.Meta.Description, r.ix.pageURL(a))
 	p.Body = template.HTML(body.String())
-	p.TOC = a.doc.TOC
+	p.TOC = tocHTML(a.doc.TOC)
 	for _, key := range sortedByValue(res.cites) {
 		e, _ := r.ix.content.bib.Lookup(key)
 		p.References = append(p.References, reference{Key: key, HTML: template.HTML(e.HTML())})
@@ -120,6 +149,31 @@ func (r *renderer) article(a *article, number int) ([]byte, error) {
 		p.Next = &link{URL: r.ix.pageURL(arts[i+1]), Title: arts[i+1].doc.Meta.Title}
 	}
 	return r.execute("article", p)
+}
+
+// tocHTML writes a table of contents as nested ordered lists. Building it
+// here rather than in the template is several times faster, which counts
+// on a site of many pages.
+func tocHTML(hs []*markup.Heading) template.HTML {
+	if len(hs) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	var list func(hs []*markup.Heading)
+	list = func(hs []*markup.Heading) {
+		b.WriteString("<ol>")
+		for _, h := range hs {
+			fmt.Fprintf(&b, "\n<li><a href=\"#%s\"><span class=\"secnum\">%s</span> %s</a>", html.EscapeString(h.ID), h.Number, h.Title)
+			if len(h.Sub) > 0 {
+				b.WriteString("\n")
+				list(h.Sub)
+			}
+			b.WriteString("</li>")
+		}
+		b.WriteString("\n</ol>")
+	}
+	list(hs)
+	return template.HTML(b.String())
 }
 
 func sortedByValue(m map[string]int) []string {
