@@ -2,11 +2,14 @@ package serve
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nonconvex/explainer/figures"
 )
 
 // BenchmarkReloadLatency measures an edit's way to the browser: from the
@@ -17,6 +20,17 @@ func BenchmarkReloadLatency(b *testing.B) {
 	b.Run("prose", func(b *testing.B) {
 		benchmarkLatency(b, func(i int) string {
 			return articleA(fmt.Sprintf("Prose of A, edit %d.", i))
+		})
+	})
+	// The same on the explainer itself: its content and experiments.
+	b.Run("prose-explainer", func(b *testing.B) {
+		benchmarkExplainer(b, func(src string, i int) string {
+			return strings.Replace(src, "one bad chord is enough", fmt.Sprintf("one bad chord is enough (edit %d)", i), 1)
+		})
+	})
+	b.Run("figure-explainer", func(b *testing.B) {
+		benchmarkExplainer(b, func(src string, i int) string {
+			return strings.Replace(src, "loss=square points=201", fmt.Sprintf("loss=square points=%d", 101+i%5000), 1)
 		})
 	})
 	b.Run("figure", func(b *testing.B) {
@@ -30,8 +44,31 @@ func BenchmarkReloadLatency(b *testing.B) {
 
 func benchmarkLatency(b *testing.B, edit func(i int) string) {
 	ts := startServer(b, nil)
-	st := ts.openStream(b, "a/index.html")
-	path := filepath.Join(ts.content, "a.md")
+	measureLatency(b, ts, "a/index.html", filepath.Join(ts.content, "a.md"), edit)
+}
+
+// benchmarkExplainer serves a copy of the project's content with the real
+// experiments and edits the smallest-counterexample article.
+func benchmarkExplainer(b *testing.B, edit func(src string, i int) string) {
+	var content string
+	ts := startServer(b, func(cfg *Config) {
+		content = filepath.Join(b.TempDir(), "content")
+		if err := os.CopyFS(content, os.DirFS(filepath.Join("..", "..", "..", "content"))); err != nil {
+			b.Fatal(err)
+		}
+		cfg.Site.Content = content
+		cfg.Site.Registry = figures.Default()
+	})
+	path := filepath.Join(content, "smallest-counterexample.md")
+	src, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	measureLatency(b, ts, "smallest-counterexample/index.html", path, func(i int) string { return edit(string(src), i) })
+}
+
+func measureLatency(b *testing.B, ts *testServer, page, path string, edit func(i int) string) {
+	st := ts.openStream(b, page)
 	var took []time.Duration
 	b.ResetTimer()
 	for i := range b.N {
