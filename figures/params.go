@@ -2,6 +2,7 @@ package figures
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -134,7 +135,7 @@ func (e *ParamError) Unwrap() error { return e.Err }
 func (e *Experiment) Parse(given map[string]string) (Args, []error) {
 	a := Args{exp: e, vals: make(map[string]string)}
 	var errs []error
-	for _, name := range sortedKeys(given) {
+	for _, name := range slices.Sorted(maps.Keys(given)) {
 		p, ok := e.Param(name)
 		if !ok {
 			errs = append(errs, &ParamError{name, fmt.Errorf("experiment %s has no such parameter (it has %s)", e.Name, paramNames(e))})
@@ -172,15 +173,6 @@ func paramNames(e *Experiment) string {
 	return strings.Join(names, ", ")
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
-
 // Experiment returns the experiment these arguments are for.
 func (a Args) Experiment() *Experiment { return a.exp }
 
@@ -188,7 +180,7 @@ func (a Args) Experiment() *Experiment { return a.exp }
 // separated by spaces; equal arguments have equal canonical forms.
 func (a Args) Canonical() string {
 	var b strings.Builder
-	for i, k := range sortedKeys(a.vals) {
+	for i, k := range slices.Sorted(maps.Keys(a.vals)) {
 		if i > 0 {
 			b.WriteByte(' ')
 		}

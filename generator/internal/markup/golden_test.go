@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 
@@ -110,7 +111,7 @@ func describe(d *Doc) string {
 	for _, c := range d.Cites {
 		fmt.Fprintf(&b, "%s cite %s %q\n", c.Pos, c.Key, c.Locator)
 	}
-	for _, id := range sortedKeys(d.Targets) {
+	for _, id := range slices.Sorted(maps.Keys(d.Targets)) {
 		t := d.Targets[id]
 		fmt.Fprintf(&b, "target %s: %s %s %q\n", id, t.Kind, t.Number, t.Title)
 	}
@@ -123,13 +124,4 @@ func describe(d *Doc) string {
 	}
 	toc(d.TOC, "")
 	return b.String()
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

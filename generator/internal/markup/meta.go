@@ -3,14 +3,12 @@ package markup
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
+	"github.com/nonconvex/explainer/generator/internal/diag"
 	"go.abhg.dev/goldmark/frontmatter"
 	"gopkg.in/yaml.v3"
 )
@@ -45,8 +43,6 @@ var strictYAML = frontmatter.Format{
 	},
 }
 
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-
 // meta decodes the front matter and checks its fields.
 func (b *builder) meta(data *frontmatter.Data) {
 	if data == nil {
@@ -75,43 +71,13 @@ func (b *builder) meta(data *frontmatter.Data) {
 // yamlErrors reports YAML errors at file lines: the front matter's first
 // line is the file's second, after the opening ---.
 func (b *builder) yamlErrors(err error) {
-	var msgs []string
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		msgs = te.Errors
-	} else {
-		msgs = []string{err.Error()}
-	}
-	for _, msg := range msgs {
-		m := yamlLine.FindStringSubmatch(strings.TrimSpace(msg))
-		if m == nil {
-			addError(b.pc, 0, "front matter: %s", strings.TrimPrefix(msg, "yaml: "))
-			continue
+	for _, e := range diag.YAML(err, []string{"title", "description", "order", "draft", "date"}) {
+		off := 0
+		if e.Line > 0 {
+			off = b.lineOffset(e.Line + 1)
 		}
-		n, _ := strconv.Atoi(m[1])
-		off := b.lineOffset(n + 1)
-		addError(b.pc, off, "front matter: %s", explainYAML(m[2]))
+		addError(b.pc, off, "front matter: %s", e.Msg)
 	}
-}
-
-var (
-	yamlUnknown = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
-	yamlType    = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (\\w+)$")
-)
-
-// explainYAML rewords yaml.v3's messages in the terms of the front matter.
-func explainYAML(msg string) string {
-	if m := yamlUnknown.FindStringSubmatch(msg); m != nil {
-		return fmt.Sprintf("unknown field %s (known fields: title, description, order, draft, date)", m[1])
-	}
-	if m := yamlType.FindStringSubmatch(msg); m != nil {
-		want := map[string]string{"int": "an integer", "bool": "true or false", "string": "text"}[m[3]]
-		if want == "" {
-			want = m[3]
-		}
-		return fmt.Sprintf("want %s, got %q", want, m[2])
-	}
-	return msg
 }
 
 // lineOffset returns the byte offset of the first non-blank byte of a line.

@@ -28,7 +28,7 @@
 // folder afresh, so a deleted or moved article's output goes or moves.
 //
 // Changes are batched: a build starts once the files have been quiet for
-// 20 ms, or 100 ms while a program writes many files, and at least every
+// 20 ms, or 250 ms while a program writes many files, and at least every
 // second while changes never stop; changes made during a build make the
 // next batch. A thousand writes within a second cost at most two builds.
 //

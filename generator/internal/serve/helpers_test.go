@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/tools/txtar"
+	"github.com/nonconvex/explainer/generator/internal/sitetest"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 
@@ -91,14 +91,6 @@ func fakeExperiments(style *atomic.Int64, runs *atomic.Int64) *figures.Registry 
 	return reg
 }
 
-// writeTree writes a txtar archive into dir.
-func writeTree(t testing.TB, dir, archive string) {
-	t.Helper()
-	for _, f := range txtar.Parse([]byte(archive)).Files {
-		writeFile(t, filepath.Join(dir, f.Name), string(f.Data))
-	}
-}
-
 func writeFile(t testing.TB, name, data string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
@@ -134,7 +126,7 @@ func startServer(t testing.TB, edit func(*Config)) *testServer {
 	t.Helper()
 	ts := &testServer{dir: t.TempDir(), done: make(chan error, 1)}
 	ts.content = filepath.Join(ts.dir, "content")
-	writeTree(t, ts.content, testSite)
+	sitetest.Write(t, ts.content, testSite)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"github.com/nonconvex/explainer/generator/internal/sitetest"
 	"io/fs"
 	"net"
 	"os"
@@ -210,7 +211,7 @@ func TestRestartProgram(t *testing.T) {
 	tmp := t.TempDir()
 	mod := filepath.Join(tmp, "module")
 	copyModule(t, moduleDir(t), mod)
-	writeTree(t, filepath.Join(tmp, "content"), `
+	sitetest.Write(t, filepath.Join(tmp, "content"), `
 -- site.yaml --
 title: Restart test
 url: https://example.org

@@ -229,7 +229,7 @@ func (w *watcher) take() batch {
 // stream of events that never pauses is built at least every maxWait.
 const (
 	quietTime = 20 * time.Millisecond
-	busyQuiet = 100 * time.Millisecond
+	busyQuiet = 250 * time.Millisecond
 	busyBatch = 16
 	maxWait   = time.Second
 )

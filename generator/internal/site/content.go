@@ -8,9 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -189,8 +187,8 @@ func readSettings(root string, errs diag.List) (Settings, diag.List) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&s); err != nil {
-		for _, e := range yamlErrors(err) {
-			errs.Add(diag.Pos{File: p, Line: e.line}, "%s", e.msg)
+		for _, e := range diag.YAML(err, []string{"title", "description", "url", "author", "language"}) {
+			errs.Add(diag.Pos{File: p, Line: e.Line}, "%s", e.Msg)
 		}
 		return s, errs
 	}
@@ -205,42 +203,6 @@ func readSettings(root string, errs diag.List) (Settings, diag.List) {
 		s.Language = "en"
 	}
 	return s, errs
-}
-
-type yamlError struct {
-	line int
-	msg  string
-}
-
-var (
-	yamlLine    = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-	yamlUnknown = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
-)
-
-// yamlErrors splits a yaml.v3 error into its messages with their lines,
-// and rewords them in the settings' terms.
-func yamlErrors(err error) []yamlError {
-	var msgs []string
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		msgs = te.Errors
-	} else {
-		msgs = []string{err.Error()}
-	}
-	var out []yamlError
-	for _, msg := range msgs {
-		m := yamlLine.FindStringSubmatch(strings.TrimSpace(msg))
-		if m == nil {
-			out = append(out, yamlError{0, strings.TrimPrefix(msg, "yaml: ")})
-			continue
-		}
-		line, _ := strconv.Atoi(m[1])
-		if u := yamlUnknown.FindStringSubmatch(m[2]); u != nil {
-			m[2] = "unknown setting " + u[1] + " (known: title, description, url, author, language)"
-		}
-		out = append(out, yamlError{line, m[2]})
-	}
-	return out
 }
 
 func readBib(root string, errs diag.List) (*bib.Bibliography, diag.List) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"maps"
 	"slices"
 	"strings"
 
@@ -177,7 +178,7 @@ func tocHTML(hs []*markup.Heading) template.HTML {
 }
 
 func sortedByValue(m map[string]int) []string {
-	keys := sortedKeys(m)
+	keys := slices.Sorted(maps.Keys(m))
 	slices.SortFunc(keys, func(a, b string) int { return m[a] - m[b] })
 	return keys
 }

@@ -3,6 +3,7 @@ package site
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -74,7 +75,7 @@ func (b *Builder) collect(c *content) ([]*use, []*job, diag.List) {
 		}
 	}
 	list := make([]*job, 0, len(jobs))
-	for _, k := range sortedKeys(jobs) {
+	for _, k := range slices.Sorted(maps.Keys(jobs)) {
 		list = append(list, jobs[k])
 	}
 	return uses, list, errs
@@ -176,13 +177,4 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

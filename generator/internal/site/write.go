@@ -149,7 +149,7 @@ func syncTree(dir string, files map[string][]byte, sums map[string][32]byte, kno
 			return nil, err
 		}
 	}
-	for _, name := range sortedKeys(files) {
+	for _, name := range slices.Sorted(maps.Keys(files)) {
 		if keep[name] {
 			continue
 		}
@@ -202,7 +202,7 @@ func hashes(files map[string][]byte) map[string][32]byte {
 // remembers them.
 func (b *Builder) changes(sums map[string][32]byte) []string {
 	var changed []string
-	for _, name := range sortedKeys(sums) {
+	for _, name := range slices.Sorted(maps.Keys(sums)) {
 		if prev, ok := b.written[name]; !ok || prev != sums[name] {
 			changed = append(changed, name)
 		}
