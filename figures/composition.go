@@ -88,26 +88,6 @@ func findGridExtrema(xs, z []float64, tol float64) []gridExtremum {
 	return out
 }
 
-// goldenSection returns the minimiser of f on [a, b], assuming f is unimodal
-// there, to within tol.
-func goldenSection(f func(float64) float64, a, b, tol float64) float64 {
-	g := (math.Sqrt(5) - 1) / 2
-	c, d := b-g*(b-a), a+g*(b-a)
-	fc, fd := f(c), f(d)
-	for b-a > tol {
-		if fc <= fd {
-			b, d, fd = d, c, fc
-			c = b - g*(b-a)
-			fc = f(c)
-		} else {
-			a, c, fc = c, d, fd
-			d = a + g*(b-a)
-			fd = f(d)
-		}
-	}
-	return (a + b) / 2
-}
-
 // countChordViolations draws n random chords of f over [lo, hi] and counts those
 // whose graph rises above the chord by more than tol at a random point,
 // which no convex function allows. It also returns the largest rise.
@@ -151,7 +131,7 @@ func runReluSum(ctx context.Context, args Args, rng *rand.Rand) (*Result, error)
 	for _, e := range ext {
 		if e.Min {
 			if e.Lo == e.Hi {
-				x := goldenSection(hOnly, e.Lo-1.0/perUnit, e.Hi+1.0/perUnit, 1e-12)
+				x := GoldenMin(hOnly, e.Lo-1.0/perUnit, e.Hi+1.0/perUnit, 1e-12)
 				e.Lo, e.Hi, e.Value = x, x, hOnly(x)
 			}
 			mins = append(mins, e)
@@ -335,7 +315,7 @@ func runDoubleWell(ctx context.Context, args Args, rng *rand.Rand) (*Result, err
 	for _, e := range findGridExtrema(xs, zs, 0) {
 		if e.Min {
 			step := 2 * xmax / float64(n-1)
-			mins = append(mins, goldenSection(g, e.Lo-step, e.Hi+step, 1e-10))
+			mins = append(mins, GoldenMin(g, e.Lo-step, e.Hi+step, 1e-10))
 		} else {
 			maxs = append(maxs, e)
 		}

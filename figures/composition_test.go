@@ -56,7 +56,7 @@ func TestGoldenMin(t *testing.T) {
 		{func(x float64) float64 { return math.Abs(x - 2.5) }, 2, 3, 2.5},
 		{func(x float64) float64 { return math.Cosh(x + 1) }, -3, 2, -1},
 	} {
-		if got := goldenSection(tc.f, tc.a, tc.b, 1e-12); math.Abs(got-tc.want) > 1e-7 {
+		if got := GoldenMin(tc.f, tc.a, tc.b, 1e-12); math.Abs(got-tc.want) > 1e-7 {
 			t.Errorf("minimiser %.12g, want %g", got, tc.want)
 		}
 	}

@@ -281,21 +281,7 @@ func hessPeak(f func(t float64) float64) float64 {
 		}
 	}
 	a, b := math.Max(0, bestT-1.0/n), math.Min(1, bestT+1.0/n)
-	g := (math.Sqrt(5) - 1) / 2
-	c, d := b-g*(b-a), a+g*(b-a)
-	fc, fd := f(c), f(d)
-	for b-a > 1e-9 {
-		if fc > fd {
-			b, d, fd = d, c, fc
-			c = b - g*(b-a)
-			fc = f(c)
-		} else {
-			a, c, fc = c, d, fd
-			d = a + g*(b-a)
-			fd = f(d)
-		}
-	}
-	return (a + b) / 2
+	return GoldenMin(func(t float64) float64 { return -f(t) }, a, b, 1e-9)
 }
 
 func hessQuadratic(h mat.Symmetric, v []float64) float64 {

@@ -165,34 +165,12 @@ func TestWeightMatchingDefaults(t *testing.T) {
 func TestWeightMatchingRecoversEveryPermutation(t *testing.T) {
 	prob := newSymProblem(4, 20, 1e-3)
 	theta := nn.RandomDirection(rand.New(rand.NewPCG(9, 9)), prob.net.NumParams())
-	perm := []int{0, 1, 2, 3}
-	for {
+	for perm := range nn.Permutations(4) {
 		b := prob.net.Permute(theta, 0, perm)
 		if got := prob.net.Match(theta, b)[0]; !slices.Equal(got, symInverse(perm)) {
 			t.Errorf("applied %v, matched %v, want %v", perm, got, symInverse(perm))
 		}
-		if !symNextPerm(perm) {
-			break
-		}
 	}
-}
-
-// symNextPerm advances p to the next permutation in lexicographic order.
-func symNextPerm(p []int) bool {
-	i := len(p) - 2
-	for i >= 0 && p[i] >= p[i+1] {
-		i--
-	}
-	if i < 0 {
-		return false
-	}
-	j := len(p) - 1
-	for p[j] <= p[i] {
-		j--
-	}
-	p[i], p[j] = p[j], p[i]
-	slices.Reverse(p[i+1:])
-	return true
 }
 
 func TestOrbitAverageDefaults(t *testing.T) {

@@ -14,28 +14,14 @@ import (
 // bruteForce returns the least total cost over all n! assignments.
 func bruteForce(c *mat.Dense) float64 {
 	n, _ := c.Dims()
-	p := make([]int, n)
-	for i := range p {
-		p[i] = i
-	}
 	best := math.Inf(1)
-	var rec func(k int)
-	rec = func(k int) {
-		if k == n {
-			s := 0.0
-			for i, j := range p {
-				s += c.At(i, j)
-			}
-			best = min(best, s)
-			return
+	for p := range nn.Permutations(n) {
+		s := 0.0
+		for i, j := range p {
+			s += c.At(i, j)
 		}
-		for i := k; i < n; i++ {
-			p[k], p[i] = p[i], p[k]
-			rec(k + 1)
-			p[k], p[i] = p[i], p[k]
-		}
+		best = min(best, s)
 	}
-	rec(0)
 	return best
 }
 

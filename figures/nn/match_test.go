@@ -63,12 +63,8 @@ func TestMatchIsOptimalForOneHiddenLayer(t *testing.T) {
 		a, b := randTheta(rng, net), randTheta(rng, net)
 		got := similarity(net, a, net.PermuteAll(b, net.Match(a, b)))
 		best := math.Inf(-1)
-		p := []int{0, 1, 2, 3, 4, 5}
-		for {
+		for p := range nn.Permutations(6) {
 			best = max(best, similarity(net, a, net.Permute(b, 0, p)))
-			if !nextPerm(p) {
-				break
-			}
 		}
 		if got < best-1e-12 {
 			t.Errorf("matched similarity %g, best %g", got, best)
@@ -84,25 +80,6 @@ func TestMatchIdenticalIsIdentity(t *testing.T) {
 			t.Errorf("layer %d: matching a net to itself gave %v", l, p)
 		}
 	}
-}
-
-// nextPerm advances p to the next permutation in lexicographic order,
-// reporting false after the last.
-func nextPerm(p []int) bool {
-	i := len(p) - 2
-	for i >= 0 && p[i] >= p[i+1] {
-		i--
-	}
-	if i < 0 {
-		return false
-	}
-	j := len(p) - 1
-	for p[j] <= p[i] {
-		j--
-	}
-	p[i], p[j] = p[j], p[i]
-	slices.Reverse(p[i+1:])
-	return true
 }
 
 func TestMatchRecoversPermutationOfTrainedNet(t *testing.T) {

@@ -3,6 +3,7 @@ package nn_test
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/floats"
@@ -225,5 +226,26 @@ func TestPanicsOnMisuse(t *testing.T) {
 			}()
 			c.f()
 		}()
+	}
+}
+
+func TestPermutationsAreAllDistinctInOrder(t *testing.T) {
+	for n := range 6 {
+		var seen [][]int
+		for p := range nn.Permutations(n) {
+			seen = append(seen, slices.Clone(p))
+		}
+		want := 1
+		for k := 2; k <= n; k++ {
+			want *= k
+		}
+		if len(seen) != want {
+			t.Errorf("n = %d: %d permutations, want %d", n, len(seen), want)
+		}
+		for i := 1; i < len(seen); i++ {
+			if slices.Compare(seen[i-1], seen[i]) >= 0 {
+				t.Errorf("n = %d: %v does not follow %v in order", n, seen[i], seen[i-1])
+			}
+		}
 	}
 }
