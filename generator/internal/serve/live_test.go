@@ -168,7 +168,8 @@ func TestBurst(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	t.Logf("%d writes in %v", writes, time.Since(start))
+	took := time.Since(start)
+	t.Logf("%d writes in %v", writes, took)
 	final := fmt.Sprintf("write %d.", writes-1)
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -187,8 +188,12 @@ func TestBurst(t *testing.T) {
 	time.Sleep(2 * busyQuiet) // any further build would have started
 	n := ts.builds.Load() - before
 	t.Logf("%d builds", n)
-	if n > 2 {
-		t.Errorf("%d builds for a burst of %d writes, want at most 2", n, writes)
+	// Within a second, at most two builds. A busy machine can stretch the
+	// burst (the disk slows every write); changes that never pause are
+	// built at least every maxWait, so each further second may add one.
+	allowed := 2 + int64(took/maxWait)
+	if n > allowed {
+		t.Errorf("%d builds for a burst of %d writes over %v, want at most %d", n, writes, took.Round(time.Millisecond), allowed)
 	}
 }
 
