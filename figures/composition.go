@@ -233,10 +233,8 @@ func runReluSum(ctx context.Context, args Args, rng *rand.Rand) (*Result, error)
 	// off the top, and the headroom keeps the legend clear of h.
 	p.X.Min, p.X.Max = lo, hi
 	p.Y.Min, p.Y.Max = -0.1, 2.9
-	p.X.Tick.Marker = plot.ConstantTicks{{Value: -1, Label: "−1"}, {Value: 0, Label: "0"}, {Value: 1, Label: "1"},
-		{Value: 2, Label: "2"}, {Value: 2.5, Label: "2.5"}, {Value: 3, Label: "3"}}
-	p.Y.Tick.Marker = plot.ConstantTicks{{Value: 0, Label: "0"}, {Value: 0.5, Label: "0.5"}, {Value: 1, Label: "1"},
-		{Value: 1.5, Label: "1.5"}, {Value: 2, Label: "2"}}
+	p.X.Tick.Marker = TicksAt(-1, 0, 1, 2, 2.5, 3)
+	p.Y.Tick.Marker = TicksAt(0, 0.5, 1, 1.5, 2)
 	p.Legend.Add("h(w)", hLine)
 	p.Legend.Add("c(w), the sum without −2 relu(w−2): convex", cLine)
 	p.Legend.Add("global minimum, flat on [0, 1]", flat)
@@ -262,15 +260,6 @@ var doubleWell = &Experiment{
 			"Bottom: the outer functions of u: u², which falls while u is negative and rises after, and max(u, 0)², which never falls."
 	},
 	Run: runDoubleWell,
-}
-
-// integerTicks labels the integers from lo to hi, with true minus signs.
-func integerTicks(lo, hi float64) plot.ConstantTicks {
-	var ticks plot.ConstantTicks
-	for v := math.Ceil(lo); v <= hi; v++ {
-		ticks = append(ticks, plot.Tick{Value: v, Label: Typeset(fmt.Sprint(v))})
-	}
-	return ticks
 }
 
 // The double well, its inner function and its two candidate outer functions.
@@ -377,8 +366,8 @@ func runDoubleWell(ctx context.Context, args Args, rng *rand.Rand) (*Result, err
 	top.Add(innerLine, chordLine, wellLine, dots)
 	top.X.Min, top.X.Max = -xmax, xmax
 	top.Y.Min, top.Y.Max = -1.1, math.Max(g(xmax), wellInner(xmax))*1.6
-	top.Y.Tick.Marker = integerTicks(-1, top.Y.Max)
-	top.X.Tick.Marker = integerTicks(-xmax, xmax)
+	top.Y.Tick.Marker = IntTicks(-1, top.Y.Max)
+	top.X.Tick.Marker = IntTicks(-xmax, xmax)
 	top.Legend.Add("g(x) = (x² − 1)²", wellLine)
 	top.Legend.Add("inner u = x² − 1", innerLine)
 	top.Legend.Add("chord between the minima", chordLine)
@@ -395,8 +384,8 @@ func runDoubleWell(ctx context.Context, args Args, rng *rand.Rand) (*Result, err
 	bottom.Add(outerLine, monoLine)
 	bottom.X.Min, bottom.X.Max = uLo, uHi
 	bottom.Y.Min, bottom.Y.Max = -0.05, uHi*uHi*1.6
-	bottom.Y.Tick.Marker = integerTicks(0, bottom.Y.Max)
-	bottom.X.Tick.Marker = integerTicks(-1, uHi)
+	bottom.Y.Tick.Marker = IntTicks(0, bottom.Y.Max)
+	bottom.X.Tick.Marker = IntTicks(-1, uHi)
 	bottom.Legend.Add("u²: convex, falls for u < 0", outerLine)
 	bottom.Legend.Add("max(u, 0)²: convex, never falls", monoLine)
 	bottom.Legend.Left = true

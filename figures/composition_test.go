@@ -8,19 +8,19 @@ import (
 )
 
 func TestReluSum(t *testing.T) {
-	out := executePassing(t, reluSum, nil, "relu-sum")
+	out := mustExecute(t, reluSum, nil)
 	for name, want := range map[string]float64{
 		"global-min": 0, "global-lo": 0, "global-hi": 1, "bump": 1, "bump-at": 2, "spurious": 0.5, "spurious-at": 2.5,
 	} {
-		if got := outputNumber(t, out, name); math.Abs(got-want) > 1e-9 {
+		if got := valueOf(t, out, name); math.Abs(got-want) > 1e-9 {
 			t.Errorf("%s = %.12g, want %g", name, got, want)
 		}
 	}
-	if got := outputNumber(t, out, "convex-violations"); got != 0 {
+	if got := valueOf(t, out, "convex-violations"); got != 0 {
 		t.Errorf("%g violations for the convex part, want 0", got)
 	}
 	// From a start between the bump and the spurious minimum, descent climbs to it.
-	executePassing(t, reluSum, map[string]string{"start": "2.2", "step": "0.1", "iters": "200", "chords": "100"}, "relu-sum-small")
+	mustExecute(t, reluSum, map[string]string{"start": "2.2", "step": "0.1", "iters": "200", "chords": "100"})
 }
 
 func TestReluSumPieces(t *testing.T) {
@@ -73,11 +73,11 @@ func TestChordViolations(t *testing.T) {
 }
 
 func TestDoubleWell(t *testing.T) {
-	out := executePassing(t, doubleWell, nil, "double-well")
+	out := mustExecute(t, doubleWell, nil)
 	for name, want := range map[string]float64{"min-left": -1, "min-right": 1, "midpoint": 1, "chord": 0, "curvature": -4} {
-		if got := outputNumber(t, out, name); math.Abs(got-want) > 1e-6 {
+		if got := valueOf(t, out, name); math.Abs(got-want) > 1e-6 {
 			t.Errorf("%s = %.12g, want %g", name, got, want)
 		}
 	}
-	executePassing(t, doubleWell, map[string]string{"xmax": "3", "points": "21", "chords": "100"}, "double-well-small")
+	mustExecute(t, doubleWell, map[string]string{"xmax": "3", "points": "21", "chords": "100"})
 }

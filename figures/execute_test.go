@@ -97,17 +97,3 @@ func TestExecuteDrawsDeterministicSVG(t *testing.T) {
 		t.Errorf("the SVG does not look like a figure with font fallbacks: %.200s", a.SVG)
 	}
 }
-
-func mustExecute(t testing.TB, e *Experiment, given map[string]string) *Output {
-	t.Helper()
-	out, err := Execute(context.Background(), e.MustParse(given), 0)
-	if err != nil {
-		t.Fatalf("%s: %v", e.Name, err)
-	}
-	for _, c := range out.Checks {
-		if !c.Passed {
-			t.Errorf("%s: check %s failed: %s: %s", e.Name, c.Name, c.Claim, c.Detail)
-		}
-	}
-	return out
-}

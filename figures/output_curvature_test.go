@@ -1,7 +1,6 @@
 package figures
 
 import (
-	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -12,52 +11,23 @@ import (
 	"github.com/nonconvex/explainer/figures/nn"
 )
 
-// convexityRun runs e with the given parameters and fails the test on an
-// error or a failed check.
-func convexityRun(t *testing.T, e *Experiment, params map[string]string) *Output {
-	t.Helper()
-	out, err := Execute(context.Background(), e.MustParse(params), 0)
-	if err != nil {
-		t.Fatalf("%s %v: %v", e.Name, params, err)
-	}
-	for _, c := range out.Checks {
-		if !c.Passed {
-			t.Errorf("%s %v: check %s failed: %s", e.Name, params, c.Name, c.Detail)
-		}
-	}
-	if out.SVG == "" || out.CSV == "" || out.Alt == "" {
-		t.Errorf("%s %v: missing figure, data or alt text", e.Name, params)
-	}
-	return out
-}
-
-func convexityValue(t *testing.T, out *Output, name string) float64 {
-	t.Helper()
-	v, ok := out.Value(name)
-	if !ok {
-		t.Fatalf("no value %s", name)
-	}
-	return v.Number
-}
-
 func TestLogisticCurvature(t *testing.T) {
 	for _, params := range []map[string]string{{}, {"zmax": "30", "points": "11"}, {"zmax": "1", "points": "10001"}} {
-		out := convexityRun(t, logisticCurvature, params)
-		if got := convexityValue(t, out, "max-curvature"); math.Abs(got-0.25) > 1e-15 {
+		out := mustDraw(t, logisticCurvature, params)
+		if got := valueOf(t, out, "max-curvature"); math.Abs(got-0.25) > 1e-15 {
 			t.Errorf("%v: max curvature %.17g, want 1/4", params, got)
 		}
-		if got := convexityValue(t, out, "argmax"); got != 0 {
+		if got := valueOf(t, out, "argmax"); got != 0 {
 			t.Errorf("%v: curvature peaks at z = %g, want 0", params, got)
 		}
 	}
-	out := convexityRun(t, logisticCurvature, nil)
-	writeConvexityFigure(t, "logistic-curvature", out)
+	out := mustDraw(t, logisticCurvature, nil)
 	s := logisticSigma(4)
-	if got := convexityValue(t, out, "curvature-at-4"); math.Abs(got-s*(1-s)) > 1e-15 {
+	if got := valueOf(t, out, "curvature-at-4"); math.Abs(got-s*(1-s)) > 1e-15 {
 		t.Errorf("curvature at 4 = %g, want %g", got, s*(1-s))
 	}
 	s = logisticSigma(6)
-	if got := convexityValue(t, out, "min-curvature"); math.Abs(got-s*(1-s)) > 1e-15 {
+	if got := valueOf(t, out, "min-curvature"); math.Abs(got-s*(1-s)) > 1e-15 {
 		t.Errorf("smallest curvature = %g, want σ(6)(1−σ(6)) = %g", got, s*(1-s))
 	}
 }
@@ -109,11 +79,10 @@ func symEigen(t *testing.T, h mat.Symmetric) []float64 {
 
 func TestSoftmaxHessian(t *testing.T) {
 	for _, params := range []map[string]string{{}, {"classes": "2", "draws": "50"}, {"classes": "10", "draws": "50", "scale": "10"}} {
-		out := convexityRun(t, softmaxHessian, params)
+		out := mustDraw(t, softmaxHessian, params)
 		if len(params) == 0 {
-			writeConvexityFigure(t, "softmax-hessian", out)
 		}
-		if got := convexityValue(t, out, "max-eigenvalue"); got <= 0 || got > 0.5 {
+		if got := valueOf(t, out, "max-eigenvalue"); got <= 0 || got > 0.5 {
 			t.Errorf("%v: largest eigenvalue %g outside (0, 1/2]", params, got)
 		}
 	}

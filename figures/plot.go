@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"math"
 	"regexp"
 	"strconv"
 
@@ -90,13 +91,23 @@ func SquareHeight(p *plot.Plot, width float64) float64 {
 	return width + float64(w-h)
 }
 
-// IntTicks marks the whole numbers from lo to hi, typeset: −2, −1, 0, 1, 2.
-func IntTicks(lo, hi int) plot.Ticker {
-	var ts plot.ConstantTicks
-	for i := lo; i <= hi; i++ {
-		ts = append(ts, plot.Tick{Value: float64(i), Label: Typeset(strconv.Itoa(i))})
+// TicksAt marks the given values, labelled as the prose writes numbers:
+// −0.5, not -0.5.
+func TicksAt(values ...float64) plot.Ticker {
+	ts := make(plot.ConstantTicks, len(values))
+	for i, v := range values {
+		ts[i] = plot.Tick{Value: v, Label: Typeset(strconv.FormatFloat(v, 'g', -1, 64))}
 	}
 	return ts
+}
+
+// IntTicks marks the whole numbers from lo to hi: −2, −1, 0, 1, 2.
+func IntTicks(lo, hi float64) plot.Ticker {
+	var vs []float64
+	for v := math.Ceil(lo); v <= hi; v++ {
+		vs = append(vs, v)
+	}
+	return TicksAt(vs...)
 }
 
 // Series returns a line through xys in the palette's i-th colour, dashed

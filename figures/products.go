@@ -415,10 +415,8 @@ func runLinearThreeLayer(ctx context.Context, args Args, _ *rand.Rand) (*Result,
 	p.Add(flat, model, curve, dot)
 	p.X.Min, p.X.Max = -1, smax
 	p.Y.Min, p.Y.Max = -0.2, 5.4 // headroom for the legend
-	p.Y.Tick.Marker = plot.ConstantTicks{{Value: 0, Label: "0"}, {Value: 1, Label: "1"}, {Value: 2, Label: "2"},
-		{Value: 3, Label: "3"}, {Value: 4, Label: "4"}}
-	p.X.Tick.Marker = plot.ConstantTicks{{Value: -1, Label: "−1"}, {Value: -0.5, Label: "−0.5"}, {Value: 0, Label: "0"},
-		{Value: 0.5, Label: "0.5"}, {Value: 1, Label: "1"}}
+	p.Y.Tick.Marker = TicksAt(0, 1, 2, 3, 4)
+	p.X.Tick.Marker = TicksAt(-1, -0.5, 0, 0.5, 1)
 	p.Legend.Add("loss (s³ − 1)², computed by the network", curve)
 	p.Legend.Add("third-order model 1 − 2s³", model)
 	p.Legend.Add("second-order model: flat at 1", flat)

@@ -1,52 +1,19 @@
 package figures
 
 import (
-	"context"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"gonum.org/v1/gonum/diff/fd"
 )
 
-// executePassing executes e at the given parameters, fails the test on an error or
-// a failed check, and returns the output. With FIGURES_WRITE=dir set it
-// also writes the SVG to dir/<name>.svg, for looking at.
-func executePassing(t *testing.T, e *Experiment, params map[string]string, name string) *Output {
-	t.Helper()
-	out, err := Execute(context.Background(), e.MustParse(params), 0)
-	if err != nil {
-		t.Fatalf("%s: %v", e.Name, err)
-	}
-	for _, c := range out.Checks {
-		if !c.Passed {
-			t.Errorf("%s: check %s failed: %s (%s)", e.Name, c.Name, c.Claim, c.Detail)
-		}
-	}
-	if dir := os.Getenv("FIGURES_WRITE"); dir != "" && out.SVG != "" {
-		os.WriteFile(filepath.Join(dir, name+".svg"), []byte(out.SVG), 0o644)
-	}
-	return out
-}
-
-// outputNumber returns the named value of out.
-func outputNumber(t *testing.T, out *Output, name string) float64 {
-	t.Helper()
-	v, ok := out.Value(name)
-	if !ok {
-		t.Fatalf("no value %s", name)
-	}
-	return v.Number
-}
-
 func TestProductSurface(t *testing.T) {
-	out := executePassing(t, productSurface, map[string]string{"function": "xy"}, "product-xy")
-	if got := outputNumber(t, out, "eig-min"); math.Abs(got+1) > 1e-6 {
+	out := mustExecute(t, productSurface, map[string]string{"function": "xy"})
+	if got := valueOf(t, out, "eig-min"); math.Abs(got+1) > 1e-6 {
 		t.Errorf("smallest eigenvalue of xy's Hessian = %g, want −1", got)
 	}
-	out = executePassing(t, productSurface, map[string]string{"function": "x2y2"}, "product-x2y2")
-	if got := outputNumber(t, out, "midpoint"); got != 1.0/16 {
+	out = mustExecute(t, productSurface, map[string]string{"function": "x2y2"})
+	if got := valueOf(t, out, "midpoint"); got != 1.0/16 {
 		t.Errorf("x²y² at (½, ½) = %g, want 1/16", got)
 	}
 	if len(out.Checks) != 3 {
@@ -83,9 +50,9 @@ func TestFDHessianAgainstClosedForm(t *testing.T) {
 }
 
 func TestLinearTwoLayer(t *testing.T) {
-	out := executePassing(t, linearTwoLayer, nil, "linear-two-layer")
+	out := mustExecute(t, linearTwoLayer, nil)
 	for name, want := range map[string]float64{"eig-min": -2, "eig-max": 2, "h12": -2, "h11": 0, "midpoint": 1, "barrier": 1} {
-		if got := outputNumber(t, out, name); math.Abs(got-want) > 1e-12 {
+		if got := valueOf(t, out, name); math.Abs(got-want) > 1e-12 {
 			t.Errorf("%s = %.15g, want %g", name, got, want)
 		}
 	}
@@ -133,11 +100,11 @@ func TestThirdDerivative(t *testing.T) {
 }
 
 func TestLinearThreeLayer(t *testing.T) {
-	out := executePassing(t, linearThreeLayer, nil, "linear-three-layer")
-	if got := outputNumber(t, out, "third-derivative"); math.Abs(got+12) > 1e-6 {
+	out := mustExecute(t, linearThreeLayer, nil)
+	if got := valueOf(t, out, "third-derivative"); math.Abs(got+12) > 1e-6 {
 		t.Errorf("third derivative along (s, s, s) = %g, want −12", got)
 	}
-	if got, want := outputNumber(t, out, "after"), math.Pow(0.1*0.1*0.1-1, 2); math.Abs(got-want) > 1e-15 {
+	if got, want := valueOf(t, out, "after"), math.Pow(0.1*0.1*0.1-1, 2); math.Abs(got-want) > 1e-15 {
 		t.Errorf("L(0.1, 0.1, 0.1) = %g, want %g", got, want)
 	}
 }

@@ -174,8 +174,7 @@ func runQuasiconvexBump(ctx context.Context, args Args, _ *rand.Rand) (*Result, 
 	p.Legend.Add("curves down (radial)", down)
 	p.Legend.Add("curves up (around)", up)
 	p.Legend.Top, p.Legend.Left = true, false
-	e := int(math.Floor(ext))
-	p.X.Tick.Marker, p.Y.Tick.Marker = IntTicks(-e, e), IntTicks(-e, e)
+	p.X.Tick.Marker, p.Y.Tick.Marker = IntTicks(-ext, ext), IntTicks(-ext, ext)
 	r.Plots = []*plot.Plot{p}
 	r.Width = PanelWidth
 	r.Height = SquareHeight(p, PanelWidth)

@@ -127,7 +127,7 @@ func runSigmoidCurvature(ctx context.Context, args Args, _ *rand.Rand) (*Result,
 	top.Add(sigLine, chordLine, chordDots)
 	top.X.Min, top.X.Max = -xmax, xmax
 	top.Y.Min, top.Y.Max = -0.05, 1.45 // headroom for the legend
-	top.Y.Tick.Marker = plot.ConstantTicks{{Value: 0, Label: "0"}, {Value: 0.5, Label: "0.5"}, {Value: 1, Label: "1"}}
+	top.Y.Tick.Marker = TicksAt(0, 0.5, 1)
 	top.Legend.Add("σ(x)", sigLine)
 	top.Legend.Add("chord from x = 0 to x = 4", chordLine)
 	top.Legend.Add("σ(2) and the chord at x = 2", chordDots)
@@ -150,8 +150,7 @@ func runSigmoidCurvature(ctx context.Context, args Args, _ *rand.Rand) (*Result,
 	bottom.Add(zero, curvLine, ext)
 	bottom.X.Min, bottom.X.Max = -xmax, xmax
 	bottom.Y.Min, bottom.Y.Max = -0.12, 0.165 // headroom for the legend
-	bottom.Y.Tick.Marker = plot.ConstantTicks{{Value: -0.1, Label: "−0.1"}, {Value: -0.05, Label: "−0.05"},
-		{Value: 0, Label: "0"}, {Value: 0.05, Label: "0.05"}, {Value: 0.1, Label: "0.1"}}
+	bottom.Y.Tick.Marker = TicksAt(-0.1, -0.05, 0, 0.05, 0.1)
 	bottom.Legend.Add("σ″(x) = σ(1−σ)(1−2σ)", curvLine)
 	bottom.Legend.Add("extremes ±√3/18 at ∓ln(2+√3)", ext)
 	r.Plots = []*plot.Plot{top, bottom}

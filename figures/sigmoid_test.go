@@ -10,17 +10,17 @@ import (
 )
 
 func TestSigmoidCurvature(t *testing.T) {
-	out := executePassing(t, sigmoidCurvature, nil, "sigmoid-curvature")
+	out := mustExecute(t, sigmoidCurvature, nil)
 	for name, want := range map[string]float64{
 		"x-max": -math.Log(2 + math.Sqrt(3)), "x-min": math.Log(2 + math.Sqrt(3)),
 		"max": math.Sqrt(3) / 18, "min": -math.Sqrt(3) / 18,
 	} {
-		if got := outputNumber(t, out, name); math.Abs(got-want) > 1e-9 {
+		if got := valueOf(t, out, name); math.Abs(got-want) > 1e-9 {
 			t.Errorf("%s = %.12f, want %.12f", name, got, want)
 		}
 	}
 	// A smaller run must reach the same conclusions.
-	executePassing(t, sigmoidCurvature, map[string]string{"xmax": "3", "points": "21"}, "sigmoid-small")
+	mustExecute(t, sigmoidCurvature, map[string]string{"xmax": "3", "points": "21"})
 }
 
 func TestSigmoidThirdDerivative(t *testing.T) {

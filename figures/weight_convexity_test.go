@@ -4,8 +4,6 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -14,27 +12,11 @@ import (
 	"github.com/nonconvex/explainer/figures/nn"
 )
 
-// writeConvexityFigure saves a run's SVG under $FIGURES_WRITE, to look at.
-func writeConvexityFigure(t *testing.T, name string, out *Output) {
-	if dir := os.Getenv("FIGURES_WRITE"); dir != "" {
-		if err := os.WriteFile(filepath.Join(dir, name+".svg"), []byte(out.SVG), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		for _, v := range out.Values {
-			t.Logf("%s %s = %s", name, v.Name, v.Text)
-		}
-		for _, c := range out.Checks {
-			t.Logf("%s check %s: %s", name, c.Name, c.Detail)
-		}
-	}
-}
-
 func TestRandomChords(t *testing.T) {
 	for _, set := range []string{"main", "no-hidden", "layers"} {
-		out := convexityRun(t, randomChords, map[string]string{"models": set})
-		writeConvexityFigure(t, "random-chords-"+set, out)
+		out := mustDraw(t, randomChords, map[string]string{"models": set})
 		for _, key := range chordModelSets[set] {
-			n := convexityValue(t, out, "violations-"+key)
+			n := valueOf(t, out, "violations-"+key)
 			convex := key == "linear" || key == "logistic" || key == "softmax" || key == "features"
 			if convex && n != 0 || !convex && n < 100 {
 				t.Errorf("%s: %s has %g violations", set, key, n)
@@ -46,17 +28,16 @@ func TestRandomChords(t *testing.T) {
 		{"hidden": "3", "scale": "3", "seed": "7", "chords": "300"},
 		{"hidden": "32", "scale": "0.5", "points": "200", "chords": "200"},
 	} {
-		convexityRun(t, randomChords, params)
+		mustDraw(t, randomChords, params)
 	}
 }
 
 func TestChordSegment(t *testing.T) {
-	chords := convexityRun(t, randomChords, nil)
+	chords := mustDraw(t, randomChords, nil)
 	for _, model := range []string{"tanh", "relu"} {
-		out := convexityRun(t, chordSegment, map[string]string{"model": model})
-		writeConvexityFigure(t, "chord-segment-"+model, out)
+		out := mustDraw(t, chordSegment, map[string]string{"model": model})
 		// The worst chord is the one random-chords reports.
-		if got, want := convexityValue(t, out, "ratio"), convexityValue(t, chords, "max-ratio-"+model); got != want {
+		if got, want := valueOf(t, out, "ratio"), valueOf(t, chords, "max-ratio-"+model); got != want {
 			t.Errorf("%s: worst ratio %g, random-chords says %g", model, got, want)
 		}
 	}
@@ -64,11 +45,10 @@ func TestChordSegment(t *testing.T) {
 
 func TestLineCurvature(t *testing.T) {
 	for _, model := range []string{"tanh", "logistic"} {
-		out := convexityRun(t, lineCurvature, map[string]string{"model": model})
-		writeConvexityFigure(t, "line-curvature-"+model, out)
+		mustDraw(t, lineCurvature, map[string]string{"model": model})
 	}
 	for seed := range 5 {
-		convexityRun(t, lineCurvature, map[string]string{"seed": strconv.Itoa(seed + 2), "hidden": "16"})
+		mustDraw(t, lineCurvature, map[string]string{"seed": strconv.Itoa(seed + 2), "hidden": "16"})
 	}
 }
 

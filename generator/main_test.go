@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -39,19 +38,6 @@ func (p *project) run(t *testing.T, args ...string) (int, string, string) {
 	c := &cli{stdout: &stdout, stderr: &stderr, registry: p.fakes.Registry}
 	code := c.run(context.Background(), args)
 	return code, stdout.String(), stderr.String()
-}
-
-func snapshot(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	files := make(map[string]string)
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			data, _ := os.ReadFile(p)
-			files[p] = string(data)
-		}
-		return nil
-	})
-	return files
 }
 
 // TestBadInput breaks a valid site in one way at a time and checks that the
@@ -152,7 +138,7 @@ func TestBadInput(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p := newProject(t)
-			before := snapshot(t, filepath.Join(p.dir, "public"))
+			before := sitetest.Tree(t, filepath.Join(p.dir, "public"))
 			sitetest.Write(t, filepath.Join(p.dir, "content"), c.files)
 			if c.setup != nil {
 				c.setup(t, p.dir)
@@ -171,7 +157,7 @@ func TestBadInput(t *testing.T) {
 			if strings.Contains(stderr, "goroutine ") {
 				t.Error("a panic trace reached the author")
 			}
-			if !maps.Equal(before, snapshot(t, filepath.Join(p.dir, "public"))) {
+			if !maps.Equal(before, sitetest.Tree(t, filepath.Join(p.dir, "public"))) {
 				t.Error("the failed build changed public/")
 			}
 		})

@@ -15,24 +15,8 @@ import (
 
 // copyContent copies the project's content folder into a temporary one.
 func copyContent(b *testing.B) string {
-	b.Helper()
 	dst := filepath.Join(b.TempDir(), "content")
-	src := filepath.Join("..", "..", "..", "content")
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
+	if err := os.CopyFS(dst, os.DirFS(filepath.Join("..", "..", "..", "content"))); err != nil {
 		b.Fatal(err)
 	}
 	return dst

@@ -22,7 +22,7 @@ func TestBuildsAreByteIdenticalWhateverTheWorkers(t *testing.T) {
 		cfg := testConfig(t, sitetest.Site, sitetest.NewFakes())
 		cfg.Jobs = jobs
 		mustBuild(t, NewBuilder(cfg))
-		trees = append(trees, tree(t, cfg.Out))
+		trees = append(trees, sitetest.Tree(t, cfg.Out))
 	}
 	for i := 1; i < len(trees); i++ {
 		if !maps.Equal(trees[0], trees[i]) {
@@ -113,7 +113,7 @@ func TestCorruptCacheEntryIsRecomputed(t *testing.T) {
 	fakes := sitetest.NewFakes()
 	cfg := testConfig(t, sitetest.Site, fakes)
 	mustBuild(t, NewBuilder(cfg))
-	before := tree(t, cfg.Out)
+	before := sitetest.Tree(t, cfg.Out)
 	entries, _ := filepath.Glob(filepath.Join(cfg.Cache, "*", "*.json"))
 	if len(entries) != 3 {
 		t.Fatalf("%d cache entries, want 3", len(entries))
@@ -139,7 +139,7 @@ func TestCorruptCacheEntryIsRecomputed(t *testing.T) {
 	if c := strings.Count(log.String(), "corrupt entry"); c != 3 {
 		t.Errorf("the log names %d corrupt entries, want 3:\n%s", c, log.String())
 	}
-	if !maps.Equal(before, tree(t, cfg.Out)) {
+	if !maps.Equal(before, sitetest.Tree(t, cfg.Out)) {
 		t.Error("the site built from recomputed entries differs")
 	}
 	if r := mustBuild(t, NewBuilder(cfg)); r.Runs != 0 {
@@ -151,12 +151,12 @@ func TestFailedBuildLeavesOutputUntouched(t *testing.T) {
 	cfg := testConfig(t, sitetest.Site, sitetest.NewFakes())
 	b := NewBuilder(cfg)
 	mustBuild(t, b)
-	before := tree(t, cfg.Out)
+	before := sitetest.Tree(t, cfg.Out)
 	edit(t, cfg, "first.md", "slope=2", "slope=-2")
 	if _, err := b.Build(context.Background()); err == nil {
 		t.Fatal("a failing check did not fail the build")
 	}
-	if !maps.Equal(before, tree(t, cfg.Out)) {
+	if !maps.Equal(before, sitetest.Tree(t, cfg.Out)) {
 		t.Error("a failed build changed the output")
 	}
 	leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(cfg.Out), ".public.new-*"))

@@ -2,8 +2,6 @@ package site
 
 import (
 	"context"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -26,25 +24,6 @@ func testConfig(t *testing.T, content string, fakes *sitetest.Fakes) Config {
 	}
 }
 
-// tree reads a folder into a map from slash path to content.
-func tree(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	files := make(map[string]string)
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
-		files[filepath.ToSlash(rel)] = string(data)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
-}
-
 func mustBuild(t *testing.T, b *Builder) *Report {
 	t.Helper()
 	r, err := b.Build(context.Background())
@@ -58,7 +37,7 @@ func TestBuildWritesTheSite(t *testing.T) {
 	fakes := sitetest.NewFakes()
 	cfg := testConfig(t, sitetest.Site, fakes)
 	r := mustBuild(t, NewBuilder(cfg))
-	files := tree(t, cfg.Out)
+	files := sitetest.Tree(t, cfg.Out)
 
 	var names []string
 	for name := range files {
@@ -179,7 +158,7 @@ not content
 an editor's backup
 `, fakes)
 	mustBuild(t, NewBuilder(cfg))
-	files := tree(t, cfg.Out)
+	files := sitetest.Tree(t, cfg.Out)
 	if _, ok := files["draft/index.html"]; ok {
 		t.Error("a draft was published")
 	}

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"github.com/nonconvex/explainer/generator/internal/sitetest"
 	"maps"
 	"os"
 	"path/filepath"
@@ -28,7 +29,7 @@ func TestOutputPublishesExactlyTheFiles(t *testing.T) {
 		if err := o.write(files, hashes(files)); err != nil {
 			t.Fatal(err)
 		}
-		got := tree(t, o.dir)
+		got := sitetest.Tree(t, o.dir)
 		want := make(map[string]string)
 		for k, v := range files {
 			want[k] = string(v)

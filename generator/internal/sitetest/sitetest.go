@@ -5,6 +5,7 @@ package sitetest
 
 import (
 	"context"
+	"io/fs"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -218,4 +219,23 @@ func (f *Fakes) Edit(name string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.prints[name] += "+"
+}
+
+// Tree reads the files below dir into a map from slash path to content.
+func Tree(t testing.TB, dir string) map[string]string {
+	t.Helper()
+	files := make(map[string]string)
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
 }
