@@ -3,6 +3,8 @@ package figures
 import (
 	"context"
 	"testing"
+
+	"github.com/nonconvex/explainer/figures/lab"
 )
 
 // BenchmarkExperiments runs every registered experiment at its defaults,
@@ -12,7 +14,7 @@ func BenchmarkExperiments(b *testing.B) {
 		b.Run(e.Name, func(b *testing.B) {
 			args := e.MustParse(nil)
 			for b.Loop() {
-				if _, err := Execute(context.Background(), args, 0); err != nil {
+				if _, err := lab.Execute(context.Background(), args, 0); err != nil {
 					b.Fatal(err)
 				}
 			}

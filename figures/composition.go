@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/figures/nn"
 )
 
@@ -19,17 +20,17 @@ import (
 // ReLUs with weights of both signs; doubleWell feeds a convex function into
 // a convex function that is not monotone.
 
-var reluSum = &Experiment{
+var reluSum = &lab.Experiment{
 	Name: "relu-sum",
 	Doc: "h(w) = relu(−w) + relu(w−1) − 2 relu(w−2) + 2 relu(w−2.5): its minima and maxima found on a grid, " +
 		"a gradient-descent run that stops in the spurious minimum, and a random-chord convexity test.",
-	Params: []Param{
-		Float("start", 3, 2.1, 3.5, "where gradient descent starts, to the right of the bump at w = 2"),
-		Float("step", 0.01, 0.005, 0.1, "the step size of gradient descent"),
-		Int("iters", 300, 200, 10000, "the number of gradient-descent steps"),
-		Int("chords", 2000, 100, 100000, "the number of random chords in the convexity test"),
+	Params: []lab.Param{
+		lab.Float("start", 3, 2.1, 3.5, "where gradient descent starts, to the right of the bump at w = 2"),
+		lab.Float("step", 0.01, 0.005, 0.1, "the step size of gradient descent"),
+		lab.Int("iters", 300, 200, 10000, "the number of gradient-descent steps"),
+		lab.Int("chords", 2000, 100, 100000, "the number of random chords in the convexity test"),
 	},
-	Alt: func(a Args) string {
+	Alt: func(a lab.Args) string {
 		return "A piecewise-linear curve h(w) for w from −1 to 3.5: it falls to a flat global minimum of 0 on [0, 1], rises to a peak of 1 at w = 2, " +
 			"falls to a local minimum of 0.5 at w = 2.5 and rises again. Gradient descent started to the right of the peak walks down into the local minimum at 2.5 and stays there. " +
 			"A dashed curve shows the same sum without its negative term, which is convex and has no second minimum."
@@ -103,12 +104,12 @@ func countChordViolations(rng *rand.Rand, f func(float64) float64, lo, hi float6
 	return count, worst
 }
 
-func runReluSum(ctx context.Context, args Args, rng *rand.Rand) (*Result, error) {
+func runReluSum(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.Result, error) {
 	start, step, iters, chords := args.Float("start"), args.Float("step"), args.Int("iters"), args.Int("chords")
 	const lo, hi, perUnit = -1.0, 3.5, 1000
 	n := int((hi-lo)*perUnit) + 1
 	xs, zs := make([]float64, n), make([]float64, n)
-	r := &Result{Data: Table{Header: []string{"series", "w", "h"}}}
+	r := &lab.Result{Data: lab.Table{Header: []string{"series", "w", "h"}}}
 	var curve, convex plotter.XYs
 	for i := range n {
 		w := lo + float64(i)/perUnit // exact at the kinks, which are multiples of 1/2
@@ -197,22 +198,22 @@ func runReluSum(ctx context.Context, args Args, rng *rand.Rand) (*Result, error)
 		viol > 0 && cViol == 0, "%d of %d chords of h violate convexity (largest rise %.3g); %d of c (largest rise %.2g)",
 		viol, chords, worst, cViol, cWorst)
 
-	p := NewPlot("", "w", "h(w)")
-	cLine, err := Series(convex, 7, true)
+	p := lab.NewPlot("", "w", "h(w)")
+	cLine, err := lab.Series(convex, 7, true)
 	if err != nil {
 		return nil, err
 	}
-	cLine.Color = Gray
-	hLine, err := Series(curve, 0, false)
+	cLine.Color = lab.Gray
+	hLine, err := lab.Series(curve, 0, false)
 	if err != nil {
 		return nil, err
 	}
-	flat, err := Series(plotter.XYs{{X: global.Lo, Y: 0}, {X: global.Hi, Y: 0}}, 2, false)
+	flat, err := lab.Series(plotter.XYs{{X: global.Lo, Y: 0}, {X: global.Hi, Y: 0}}, 2, false)
 	if err != nil {
 		return nil, err
 	}
 	flat.Width = vg.Points(5)
-	marks, err := Points(plotter.XYs{{X: bump.Lo, Y: bump.Value}, {X: spurious.Lo, Y: spurious.Value}}, 1)
+	marks, err := lab.Points(plotter.XYs{{X: bump.Lo, Y: bump.Value}, {X: spurious.Lo, Y: spurious.Value}}, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +224,7 @@ func runReluSum(ctx context.Context, args Args, rng *rand.Rand) (*Result, error)
 	for k := 0; k <= descent && k < len(walk); k += max(1, descent/10) {
 		path = append(path, plotter.XY{X: walk[k], Y: hOnly(walk[k])})
 	}
-	steps, err := Points(path, 4)
+	steps, err := lab.Points(path, 4)
 	if err != nil {
 		return nil, err
 	}
@@ -233,8 +234,8 @@ func runReluSum(ctx context.Context, args Args, rng *rand.Rand) (*Result, error)
 	// off the top, and the headroom keeps the legend clear of h.
 	p.X.Min, p.X.Max = lo, hi
 	p.Y.Min, p.Y.Max = -0.1, 2.9
-	p.X.Tick.Marker = TicksAt(-1, 0, 1, 2, 2.5, 3)
-	p.Y.Tick.Marker = TicksAt(0, 0.5, 1, 1.5, 2)
+	p.X.Tick.Marker = lab.TicksAt(-1, 0, 1, 2, 2.5, 3)
+	p.Y.Tick.Marker = lab.TicksAt(0, 0.5, 1, 1.5, 2)
 	p.Legend.Add("h(w)", hLine)
 	p.Legend.Add("c(w), the sum without −2 relu(w−2): convex", cLine)
 	p.Legend.Add("global minimum, flat on [0, 1]", flat)
@@ -245,16 +246,16 @@ func runReluSum(ctx context.Context, args Args, rng *rand.Rand) (*Result, error)
 	return r, nil
 }
 
-var doubleWell = &Experiment{
+var doubleWell = &lab.Experiment{
 	Name: "double-well",
 	Doc: "(x² − 1)² as the convex outer function u² applied to the convex inner function u = x² − 1: two minima, " +
 		"a midpoint above the chord, and a random-chord test against the monotone outer function max(u, 0)².",
-	Params: []Param{
-		Float("xmax", 1.6, 1.2, 3, "the plot spans x from −xmax to xmax"),
-		Int("points", 161, 21, 10001, "the number of equally spaced values of x"),
-		Int("chords", 2000, 100, 100000, "the number of random chords in the convexity test"),
+	Params: []lab.Param{
+		lab.Float("xmax", 1.6, 1.2, 3, "the plot spans x from −xmax to xmax"),
+		lab.Int("points", 161, 21, 10001, "the number of equally spaced values of x"),
+		lab.Int("chords", 2000, 100, 100000, "the number of random chords in the convexity test"),
 	},
-	Alt: func(a Args) string {
+	Alt: func(a lab.Args) string {
 		return "Two stacked panels. Top: the double well (x² − 1)² with minima of 0 at x = −1 and x = 1 and a local maximum of 1 at x = 0, " +
 			"above the chord joining the minima, together with the convex inner function u = x² − 1, which is negative between −1 and 1. " +
 			"Bottom: the outer functions of u: u², which falls while u is negative and rises after, and max(u, 0)², which never falls."
@@ -267,12 +268,12 @@ func wellInner(x float64) float64 { return x*x - 1 }
 func wellOuter(u float64) float64 { return u * u }
 func wellMono(u float64) float64  { v := reluAt(u); return v * v }
 
-func runDoubleWell(ctx context.Context, args Args, rng *rand.Rand) (*Result, error) {
+func runDoubleWell(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.Result, error) {
 	xmax, n, chords := args.Float("xmax"), args.Int("points"), args.Int("chords")
 	g := func(x float64) float64 { return wellOuter(wellInner(x)) }
 	gMono := func(x float64) float64 { return wellMono(wellInner(x)) }
 
-	r := &Result{Data: Table{Header: []string{"series", "x", "y"}}}
+	r := &lab.Result{Data: lab.Table{Header: []string{"series", "x", "y"}}}
 	xs, zs := make([]float64, n), make([]float64, n)
 	var well, inner plotter.XYs
 	for i := range n {
@@ -345,47 +346,47 @@ func runDoubleWell(ctx context.Context, args Args, rng *rand.Rand) (*Result, err
 		viol > 0 && mViol == 0, "%d of %d chords of (x² − 1)² violate convexity (largest rise %.3g); %d of max(x² − 1, 0)² (largest rise %.2g)",
 		viol, chords, worst, mViol, mWorst)
 
-	top := NewPlot("", "x", "value")
-	innerLine, err := Series(inner, 2, true)
+	top := lab.NewPlot("", "x", "value")
+	innerLine, err := lab.Series(inner, 2, true)
 	if err != nil {
 		return nil, err
 	}
-	wellLine, err := Series(well, 0, false)
+	wellLine, err := lab.Series(well, 0, false)
 	if err != nil {
 		return nil, err
 	}
-	chordLine, err := Series(plotter.XYs{{X: -1, Y: 0}, {X: 1, Y: 0}}, 7, true)
+	chordLine, err := lab.Series(plotter.XYs{{X: -1, Y: 0}, {X: 1, Y: 0}}, 7, true)
 	if err != nil {
 		return nil, err
 	}
-	chordLine.Color = Gray
-	dots, err := Points(plotter.XYs{{X: mins[0], Y: g(mins[0])}, {X: 0, Y: mid}, {X: mins[1], Y: g(mins[1])}}, 1)
+	chordLine.Color = lab.Gray
+	dots, err := lab.Points(plotter.XYs{{X: mins[0], Y: g(mins[0])}, {X: 0, Y: mid}, {X: mins[1], Y: g(mins[1])}}, 1)
 	if err != nil {
 		return nil, err
 	}
 	top.Add(innerLine, chordLine, wellLine, dots)
 	top.X.Min, top.X.Max = -xmax, xmax
 	top.Y.Min, top.Y.Max = -1.1, math.Max(g(xmax), wellInner(xmax))*1.6
-	top.Y.Tick.Marker = IntTicks(-1, top.Y.Max)
-	top.X.Tick.Marker = IntTicks(-xmax, xmax)
+	top.Y.Tick.Marker = lab.IntTicks(-1, top.Y.Max)
+	top.X.Tick.Marker = lab.IntTicks(-xmax, xmax)
 	top.Legend.Add("g(x) = (x² − 1)²", wellLine)
 	top.Legend.Add("inner u = x² − 1", innerLine)
 	top.Legend.Add("chord between the minima", chordLine)
 
-	bottom := NewPlot("", "u", "outer function of u")
-	outerLine, err := Series(outer, 0, false)
+	bottom := lab.NewPlot("", "u", "outer function of u")
+	outerLine, err := lab.Series(outer, 0, false)
 	if err != nil {
 		return nil, err
 	}
-	monoLine, err := Series(mono, 1, true)
+	monoLine, err := lab.Series(mono, 1, true)
 	if err != nil {
 		return nil, err
 	}
 	bottom.Add(outerLine, monoLine)
 	bottom.X.Min, bottom.X.Max = uLo, uHi
 	bottom.Y.Min, bottom.Y.Max = -0.05, uHi*uHi*1.6
-	bottom.Y.Tick.Marker = IntTicks(0, bottom.Y.Max)
-	bottom.X.Tick.Marker = IntTicks(-1, uHi)
+	bottom.Y.Tick.Marker = lab.IntTicks(0, bottom.Y.Max)
+	bottom.X.Tick.Marker = lab.IntTicks(-1, uHi)
 	bottom.Legend.Add("u²: convex, falls for u < 0", outerLine)
 	bottom.Legend.Add("max(u, 0)²: convex, never falls", monoLine)
 	bottom.Legend.Left = true

@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/figures/nn"
 )
 
@@ -18,16 +19,16 @@ import (
 // output; data (1, 1) and (−1, −1). θ₁ computes f(x) = a²x, θ₂ is θ₁ with
 // its hidden units swapped, and along θ(t) = (1−t)θ₁ + tθ₂ the network is
 // f(x) = a²(1−2t)²x, so the loss has a closed form in t.
-var counterexample = &Experiment{
+var counterexample = &lab.Experiment{
 	Name: "smallest-counterexample",
 	Doc: "The loss of a 1-2-1 ReLU network along the straight segment between a network and its " +
 		"hidden-unit swap, computed by the network and compared with its closed form.",
-	Params: []Param{
-		Choice("loss", "square", []string{"square", "cross-entropy"}, "the loss: mean square error on targets ±1, or logistic loss on labels 1 and 0"),
-		Float("a", 1, 0.25, 4, "the weight magnitude: θ₁ has hidden weights (a, −a) and output weights (a, −a)"),
-		Int("points", 201, 3, 10001, "the number of equally spaced values of t in [0, 1]"),
+	Params: []lab.Param{
+		lab.Choice("loss", "square", []string{"square", "cross-entropy"}, "the loss: mean square error on targets ±1, or logistic loss on labels 1 and 0"),
+		lab.Float("a", 1, 0.25, 4, "the weight magnitude: θ₁ has hidden weights (a, −a) and output weights (a, −a)"),
+		lab.Int("points", 201, 3, 10001, "the number of equally spaced values of t in [0, 1]"),
 	},
-	Alt: func(a Args) string {
+	Alt: func(a lab.Args) string {
 		if a.Choice("loss") == "square" {
 			return "The loss along the straight segment between two zero-loss networks starts at 0, rises to 1 at the midpoint and falls back to 0. " +
 				"The values computed by the network lie on the curve 16t²(1−t)², and the chord between the two ends lies below the curve."
@@ -80,12 +81,12 @@ func counterexampleNet(loss string, a float64) (*nn.Objective, []float64, []floa
 	return obj, theta1, theta2
 }
 
-func runCounterexample(ctx context.Context, args Args, _ *rand.Rand) (*Result, error) {
+func runCounterexample(ctx context.Context, args lab.Args, _ *rand.Rand) (*lab.Result, error) {
 	loss, a, n := args.Choice("loss"), args.Float("a"), args.Int("points")
 	obj, theta1, theta2 := counterexampleNet(loss, a)
 	closed, wantMid, wantCurv := segmentLoss(loss, a)
 
-	r := &Result{Data: Table{Header: []string{"t", "loss_network", "loss_closed_form"}}}
+	r := &lab.Result{Data: lab.Table{Header: []string{"t", "loss_network", "loss_closed_form"}}}
 	var network, formula plotter.XYs
 	theta := make([]float64, len(theta1))
 	maxErr := 0.0
@@ -129,7 +130,7 @@ func runCounterexample(ctx context.Context, args Args, _ *rand.Rand) (*Result, e
 	r.Check("curvature", "the loss curves downward at the midpoint",
 		math.Abs(curv-wantCurv) <= 1e-6*math.Abs(wantCurv), "d²L/dt² = %.6g beside t = 1/2, closed form %g", curv, wantCurv)
 
-	p := NewPlot("", "t, position on the segment from θ₁ to θ₂", "loss L(θ(t))")
+	p := lab.NewPlot("", "t, position on the segment from θ₁ to θ₂", "loss L(θ(t))")
 	p.Y.Min = 0
 	p.X.Min, p.X.Max = 0, 1
 	name := "closed form 16t²(1−t)²"
@@ -138,16 +139,16 @@ func runCounterexample(ctx context.Context, args Args, _ *rand.Rand) (*Result, e
 	} else if loss == "cross-entropy" {
 		name = "closed form log(1 + exp(−a²(1−2t)²))"
 	}
-	curve, err := Series(formula, 0, false)
+	curve, err := lab.Series(formula, 0, false)
 	if err != nil {
 		return nil, err
 	}
-	chordLine, err := Series(plotter.XYs{{X: 0, Y: ends}, {X: 1, Y: obj.Loss(theta2)}}, 7, true)
+	chordLine, err := lab.Series(plotter.XYs{{X: 0, Y: ends}, {X: 1, Y: obj.Loss(theta2)}}, 7, true)
 	if err != nil {
 		return nil, err
 	}
-	chordLine.Color = Gray
-	dots, err := Points(network, 1)
+	chordLine.Color = lab.Gray
+	dots, err := lab.Points(network, 1)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,8 @@ package figures
 import (
 	"math"
 	"testing"
+
+	"github.com/nonconvex/explainer/figures/lab"
 )
 
 func TestSegmentLossClosedForms(t *testing.T) {
@@ -57,7 +59,7 @@ func TestCounterexampleChecksPass(t *testing.T) {
 func TestCounterexampleCheckFailsWhenTheClaimIsFalse(t *testing.T) {
 	// With a² ≥ 2 the ends of the square-loss segment lie above the
 	// midpoint's loss of 1, and the chord claim must fail rather than pass.
-	out, err := Execute(t.Context(), counterexample.MustParse(map[string]string{"a": "2", "points": "11"}), 0)
+	out, err := lab.Execute(t.Context(), counterexample.MustParse(map[string]string{"a": "2", "points": "11"}), 0)
 	if err != nil {
 		t.Fatal(err)
 	}

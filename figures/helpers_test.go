@@ -6,15 +6,17 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/nonconvex/explainer/figures/lab"
 )
 
 // mustExecute runs e with the given parameters, failing the test on an
 // error or a failed check. With FIGURES_WRITE set to a folder, it also
 // writes the figure there and logs the values and checks, for looking at.
-func mustExecute(t testing.TB, e *Experiment, given map[string]string) *Output {
+func mustExecute(t testing.TB, e *lab.Experiment, given map[string]string) *lab.Output {
 	t.Helper()
 	args := e.MustParse(given)
-	out, err := Execute(context.Background(), args, 0)
+	out, err := lab.Execute(context.Background(), args, 0)
 	if err != nil {
 		t.Fatalf("%s %v: %v", e.Name, given, err)
 	}
@@ -40,7 +42,7 @@ func mustExecute(t testing.TB, e *Experiment, given map[string]string) *Output {
 
 // mustDraw is mustExecute for a figure, which needs a drawing, the data
 // behind it and a text alternative.
-func mustDraw(t testing.TB, e *Experiment, given map[string]string) *Output {
+func mustDraw(t testing.TB, e *lab.Experiment, given map[string]string) *lab.Output {
 	t.Helper()
 	out := mustExecute(t, e, given)
 	if out.SVG == "" || out.CSV == "" || out.Alt == "" {
@@ -50,7 +52,7 @@ func mustDraw(t testing.TB, e *Experiment, given map[string]string) *Output {
 }
 
 // valueOf returns the number of the named value of out.
-func valueOf(t testing.TB, out *Output, name string) float64 {
+func valueOf(t testing.TB, out *lab.Output, name string) float64 {
 	t.Helper()
 	v, ok := out.Value(name)
 	if !ok {

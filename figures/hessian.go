@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/figures/nn"
 )
 
@@ -36,11 +37,11 @@ import (
 // relative to max|λ| (about 1e-15), so this margin is generous.
 const hessNoise = 1e-8
 
-func hessParams() []Param {
-	return []Param{
-		Int("hidden", 4, 2, 8, "the number of hidden tanh units h"),
-		Int("points", 40, 8, 60, "the number of training points, drawn around the four corners (±1, ±1)"),
-		Float("decay", 1e-3, 0, 0.1, "the weight decay λ: the loss is the mean cross-entropy plus (λ/2)‖θ‖²"),
+func hessParams() []lab.Param {
+	return []lab.Param{
+		lab.Int("hidden", 4, 2, 8, "the number of hidden tanh units h"),
+		lab.Int("points", 40, 8, 60, "the number of training points, drawn around the four corners (±1, ±1)"),
+		lab.Float("decay", 1e-3, 0, 0.1, "the weight decay λ: the loss is the mean cross-entropy plus (λ/2)‖θ‖²"),
 	}
 }
 
@@ -158,14 +159,14 @@ func hessTrain(ctx context.Context, p *hessProblem, theta0 []float64, iters int)
 	return res, nil
 }
 
-var hessianSpectrum = &Experiment{
+var hessianSpectrum = &lab.Experiment{
 	Name: "hessian-spectrum",
 	Doc: "The eigenvalues of the exact Hessian of a small tanh classifier's cross-entropy loss, at four points: " +
 		"the random start, a few L-BFGS steps in, the trained network, and the highest point of the segment to its copy with two hidden units swapped.",
 	Params: append(hessParams(),
-		Int("early", 10, 1, 100, "the number of L-BFGS iterations after which the second spectrum is taken"),
+		lab.Int("early", 10, 1, 100, "the number of L-BFGS iterations after which the second spectrum is taken"),
 	),
-	Alt: func(a Args) string {
+	Alt: func(a lab.Args) string {
 		return "Four rows of dots on a signed logarithmic axis, one dot per Hessian eigenvalue, negative ones in vermilion. " +
 			"At the random start many eigenvalues are negative; a few steps in, fewer; at the trained network none; " +
 			"at the top of the barrier between the trained network and its swapped copy several are negative again."
@@ -173,7 +174,7 @@ var hessianSpectrum = &Experiment{
 	Run: runHessianSpectrum,
 }
 
-func runHessianSpectrum(ctx context.Context, args Args, rng *rand.Rand) (*Result, error) {
+func runHessianSpectrum(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.Result, error) {
 	h, early := args.Int("hidden"), args.Int("early")
 	prob := newHessProblem(rng, h, args.Int("points"), args.Float("decay"))
 	start := prob.net.Init(rng)
@@ -204,7 +205,7 @@ func runHessianSpectrum(ctx context.Context, args Args, rng *rand.Rand) (*Result
 		{"trained", "trained", trained},
 		{"peak", "barrier top", mid},
 	}
-	r := &Result{Data: Table{Header: []string{"point", "index", "eigenvalue"}}}
+	r := &lab.Result{Data: lab.Table{Header: []string{"point", "index", "eigenvalue"}}}
 	specs := make([]hessSpectrum, len(rows))
 	fdErr := 0.0
 	for i, row := range rows {
@@ -331,7 +332,7 @@ func hessPowerLabel(x float64, k int) string {
 	if k == 0 {
 		return sign + "1"
 	}
-	return sign + Typeset(fmt.Sprintf("1e%d", k))[len("1 × "):]
+	return sign + lab.Typeset(fmt.Sprintf("1e%d", k))[len("1 × "):]
 }
 
 // hessAxisEnd returns where a signed logarithmic axis should end to show
@@ -345,7 +346,7 @@ func hessAxisEnd(v, c float64) float64 {
 // hessSpectrumPlot draws one row of eigenvalues per point, negative ones in
 // vermilion, on a signed logarithmic axis.
 func hessSpectrumPlot(labels []string, specs []hessSpectrum) (*plot.Plot, error) {
-	p := NewPlot("", "Hessian eigenvalue λ (signed log scale)", "")
+	p := lab.NewPlot("", "Hessian eigenvalue λ (signed log scale)", "")
 	lo, hi := 0.0, 0.0
 	var neg, pos plotter.XYs
 	for i, s := range specs {
@@ -372,13 +373,13 @@ func hessSpectrumPlot(labels []string, specs []hessSpectrum) (*plot.Plot, error)
 	if err != nil {
 		return nil, err
 	}
-	zero.Color, zero.Width = Gray, vg.Points(1)
+	zero.Color, zero.Width = lab.Gray, vg.Points(1)
 	p.Add(zero)
 	for i, pts := range []plotter.XYs{pos, neg} {
 		if len(pts) == 0 {
 			continue
 		}
-		s, err := Points(pts, i)
+		s, err := lab.Points(pts, i)
 		if err != nil {
 			return nil, err
 		}
@@ -401,25 +402,25 @@ func hessSpectrumPlot(labels []string, specs []hessSpectrum) (*plot.Plot, error)
 	return p, nil
 }
 
-var hessianAlongTraining = &Experiment{
+var hessianAlongTraining = &lab.Experiment{
 	Name: "hessian-along-training",
 	Doc: "The loss and the number of negative eigenvalues of the exact Hessian of a small tanh classifier's " +
 		"cross-entropy loss after each L-BFGS iteration.",
 	Params: append(hessParams(),
-		Int("iters", 60, 5, 200, "the number of L-BFGS iterations shown"),
+		lab.Int("iters", 60, 5, 200, "the number of L-BFGS iterations shown"),
 	),
-	Alt: func(a Args) string {
+	Alt: func(a lab.Args) string {
 		return "Two stacked panels against the L-BFGS iteration. Top: the loss, falling on a logarithmic scale. " +
 			"Bottom: the number of negative Hessian eigenvalues, high at the random start and falling to zero as training settles into a minimum."
 	},
 	Run: runHessianAlongTraining,
 }
 
-func runHessianAlongTraining(ctx context.Context, args Args, rng *rand.Rand) (*Result, error) {
+func runHessianAlongTraining(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.Result, error) {
 	iters := args.Int("iters")
 	prob := newHessProblem(rng, args.Int("hidden"), args.Int("points"), args.Float("decay"))
 	start := prob.net.Init(rng)
-	r := &Result{Data: Table{Header: []string{"iteration", "loss", "negative", "min_eigenvalue", "max_eigenvalue"}}, Cols: 1}
+	r := &lab.Result{Data: lab.Table{Header: []string{"iteration", "loss", "negative", "min_eigenvalue", "max_eigenvalue"}}, Cols: 1}
 	var losses, counts plotter.XYs
 	var negs []int
 	theta := start
@@ -473,15 +474,15 @@ func runHessianAlongTraining(ctx context.Context, args Args, rng *rand.Rand) (*R
 	r.Check("converged-psd", "the Hessian where training converges has no negative eigenvalue",
 		final.negative == 0, "smallest eigenvalue %.3g after %d iterations", final.eig[0], len(done.Loss)-1)
 
-	top := NewPlot("", "", "loss")
+	top := lab.NewPlot("", "", "loss")
 	top.Y.Min = 0
-	bottom := NewPlot("", "L-BFGS iteration k", "negative eigenvalues")
-	line, err := Series(losses, 0, false)
+	bottom := lab.NewPlot("", "L-BFGS iteration k", "negative eigenvalues")
+	line, err := lab.Series(losses, 0, false)
 	if err != nil {
 		return nil, err
 	}
 	top.Add(line)
-	steps, err := Series(counts, 1, false)
+	steps, err := lab.Series(counts, 1, false)
 	if err != nil {
 		return nil, err
 	}
@@ -492,7 +493,7 @@ func runHessianAlongTraining(ctx context.Context, args Args, rng *rand.Rand) (*R
 	}
 	bottom.Y.Min, bottom.Y.Max = 0, float64(negs[0])+1
 	bottom.Y.Tick.Marker = hessIntegerTicks{}
-	r.Height = PanelHeight * 0.75
+	r.Height = lab.PanelHeight * 0.75
 	r.Plots = []*plot.Plot{top, bottom}
 	return r, nil
 }

@@ -12,6 +12,8 @@ import (
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
+
+	"github.com/nonconvex/explainer/figures/lab"
 )
 
 // This file holds claim k of the brief: non-convexity from symmetry is not
@@ -143,16 +145,16 @@ func maMinimize(f func(float64) float64, lo, hi float64) float64 {
 	return math.Exp((a + b) / 2)
 }
 
-var ma1Likelihood = &Experiment{
+var ma1Likelihood = &lab.Experiment{
 	Name: "ma1-likelihood",
 	Doc: "The exact Gaussian negative log-likelihood, noise variance profiled out, of an MA(1) model on a simulated " +
 		"series, as a function of θ on a logarithmic axis: two minima of equal height at θ̂ and 1/θ̂.",
-	Params: []Param{
-		Float("theta", 0.5, 0.05, 0.95, "the parameter θ of the simulated series x_t = ε_t + θε_{t−1}"),
-		Int("n", 200, 50, 2000, "the length of the simulated series"),
-		Int("points", 401, 51, 2001, "the number of values of θ, equally spaced in log θ over [0.1, 10]"),
+	Params: []lab.Param{
+		lab.Float("theta", 0.5, 0.05, 0.95, "the parameter θ of the simulated series x_t = ε_t + θε_{t−1}"),
+		lab.Int("n", 200, 50, 2000, "the length of the simulated series"),
+		lab.Int("points", 401, 51, 2001, "the number of values of θ, equally spaced in log θ over [0.1, 10]"),
 	},
-	Alt: func(a Args) string {
+	Alt: func(a lab.Args) string {
 		return "The negative log-likelihood of an MA(1) model against θ from 0.1 to 10 on a logarithmic axis. " +
 			"The curve is a mirror image of itself about θ = 1: it has two minima of equal height, one below 1 and one at its reciprocal above 1, " +
 			"separated by a hump at θ = 1."
@@ -160,7 +162,7 @@ var ma1Likelihood = &Experiment{
 	Run: runMA1Likelihood,
 }
 
-func runMA1Likelihood(ctx context.Context, args Args, rng *rand.Rand) (*Result, error) {
+func runMA1Likelihood(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.Result, error) {
 	theta0, n, points := args.Float("theta"), args.Int("n"), args.Int("points")
 	x := maSimulate(rng, []float64{1, theta0}, n)
 	nll := func(t float64) float64 { v, _ := maNLL(x, t); return v }
@@ -180,7 +182,7 @@ func runMA1Likelihood(ctx context.Context, args Args, rng *rand.Rand) (*Result, 
 	}
 	denseLo, _ := maProfileNLL(n, ldLo, qLo)
 
-	r := &Result{Data: Table{Header: []string{"theta", "nll", "nll_reciprocal"}}}
+	r := &lab.Result{Data: lab.Table{Header: []string{"theta", "nll", "nll_reciprocal"}}}
 	var curve plotter.XYs
 	asym := 0.0
 	for i := range points {
@@ -228,22 +230,22 @@ func runMA1Likelihood(ctx context.Context, args Args, rng *rand.Rand) (*Result, 
 	r.Check("dense-agrees", "the innovations algorithm agrees with a Cholesky factorisation of the full covariance matrix",
 		math.Abs(denseLo-nLo) <= 1e-10*math.Abs(nLo), "NLL(%.6f) = %.12f by innovations and %.12f by Cholesky", lo, nLo, denseLo)
 
-	p := NewPlot("", "θ (logarithmic scale)", "NLL(θ) − NLL(θ̂)")
+	p := lab.NewPlot("", "θ (logarithmic scale)", "NLL(θ) − NLL(θ̂)")
 	p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, maTicks{}
 	p.X.Min, p.X.Max = 0.1, 10
-	line, err := Series(curve, 0, false)
+	line, err := lab.Series(curve, 0, false)
 	if err != nil {
 		return nil, err
 	}
-	minima, err := Points(plotter.XYs{{X: lo, Y: 0}, {X: hi, Y: nHi - nLo}}, 1)
+	minima, err := lab.Points(plotter.XYs{{X: lo, Y: 0}, {X: hi, Y: nHi - nLo}}, 1)
 	if err != nil {
 		return nil, err
 	}
-	one, err := Series(plotter.XYs{{X: 1, Y: 0}, {X: 1, Y: nOne - nLo}}, 7, true)
+	one, err := lab.Series(plotter.XYs{{X: 1, Y: 0}, {X: 1, Y: nOne - nLo}}, 7, true)
 	if err != nil {
 		return nil, err
 	}
-	one.Color = Gray
+	one.Color = lab.Gray
 	p.Add(line, one, minima)
 	p.Legend.Add("exact NLL", line)
 	p.Legend.Add(fmt.Sprintf("minima: %.3f, 1/%.3f", lo, lo), minima)
@@ -278,13 +280,13 @@ func (maTicks) Ticks(min, max float64) []plot.Tick {
 	return ticks
 }
 
-var maRootFlips = &Experiment{
+var maRootFlips = &lab.Experiment{
 	Name: "ma-root-flips",
 	Doc: "For an MA(q) model with real root factors (1 + a_k z), replaces every subset of the a_k by their reciprocals " +
 		"(and scales the noise variance to match) and compares autocovariances and exact likelihoods at the 2^q points.",
-	Params: []Param{
-		Int("q", 3, 1, 4, "the order q of the model; its factors are a = 0.5, −0.7, 0.3, 0.8, in that order, truncated to q"),
-		Int("n", 200, 20, 400, "the length of the simulated series on which the likelihoods are compared"),
+	Params: []lab.Param{
+		lab.Int("q", 3, 1, 4, "the order q of the model; its factors are a = 0.5, −0.7, 0.3, 0.8, in that order, truncated to q"),
+		lab.Int("n", 200, 20, 400, "the length of the simulated series on which the likelihoods are compared"),
 	},
 	Run: runMARootFlips,
 }
@@ -306,14 +308,14 @@ func maPoly(a []float64) []float64 {
 	return psi
 }
 
-func runMARootFlips(ctx context.Context, args Args, rng *rand.Rand) (*Result, error) {
+func runMARootFlips(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.Result, error) {
 	q, n := args.Int("q"), args.Int("n")
 	a := maFactors[:q]
 	psi := maPoly(a)
 	x := maSimulate(rng, psi, n)
 	base := maAutocov(psi)
 
-	r := &Result{}
+	r := &lab.Result{}
 	maxCov, maxNLL := 0.0, 0.0
 	var nll0 float64
 	var points []string
@@ -346,13 +348,13 @@ func runMARootFlips(ctx context.Context, args Args, rng *rand.Rand) (*Result, er
 		maxNLL = math.Max(maxNLL, math.Abs(v-nll0)/math.Abs(nll0))
 		coef := make([]string, len(pk)-1)
 		for i, c := range pk[1:] {
-			coef[i] = Typeset(strconv.FormatFloat(c, 'f', 4, 64))
+			coef[i] = lab.Typeset(strconv.FormatFloat(c, 'f', 4, 64))
 		}
 		points = append(points, "("+strings.Join(coef, ", ")+")")
 	}
 	r.Int("q", q)
 	r.Int("points", 1<<q)
-	r.Text("factors", Typeset(strings.Trim(strings.ReplaceAll(fmt.Sprint(a), " ", ", "), "[]")))
+	r.Text("factors", lab.Typeset(strings.Trim(strings.ReplaceAll(fmt.Sprint(a), " ", ", "), "[]")))
 	r.Text("first", points[0])
 	r.Text("flipped-all", points[len(points)-1])
 	r.Float("cov-error", "%.1g", maxCov)

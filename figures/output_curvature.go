@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/figures/nn"
 )
 
@@ -21,15 +22,15 @@ import (
 // its bias (input 0), so the plotted numbers are the very ones the training
 // code would use, and the closed forms are checks on them.
 
-var logisticCurvature = &Experiment{
+var logisticCurvature = &lab.Experiment{
 	Name: "logistic-curvature",
 	Doc: "The logistic (binary cross-entropy) loss as a function of the logit z, for labels 1 and 0, " +
 		"and its second derivative σ(z)(1−σ(z)), computed by the nn toolkit's exact Hessian.",
-	Params: []Param{
-		Float("zmax", 6, 1, 30, "the logit axis spans [−zmax, zmax]"),
-		Int("points", 241, 11, 10001, "the number of equally spaced logits at which the loss and its curvature are computed"),
+	Params: []lab.Param{
+		lab.Float("zmax", 6, 1, 30, "the logit axis spans [−zmax, zmax]"),
+		lab.Int("points", 241, 11, 10001, "the number of equally spaced logits at which the loss and its curvature are computed"),
 	},
-	Alt: func(a Args) string {
+	Alt: func(a lab.Args) string {
 		return "Two panels. Top: the loss for label 1 falls from about z at the left to 0 at the right, the loss for label 0 is its mirror image; " +
 			"both are bowl-shaped, curving upward everywhere. Bottom: their common second derivative σ(z)(1−σ(z)) is a bell-shaped curve, " +
 			"positive everywhere, peaking at 1/4 at z = 0 and falling towards 0 on both sides."
@@ -65,11 +66,11 @@ func logisticSigma(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 // probCurvature is the second derivative in p of −y log p − (1−y) log(1−p).
 func probCurvature(p, y float64) float64 { return y/(p*p) + (1-y)/((1-p)*(1-p)) }
 
-func runLogisticCurvature(ctx context.Context, args Args, _ *rand.Rand) (*Result, error) {
+func runLogisticCurvature(ctx context.Context, args lab.Args, _ *rand.Rand) (*lab.Result, error) {
 	zmax, n := args.Float("zmax"), args.Int("points")
 	pos, neg, soft := newLogitLoss(1), newLogitLoss(0), newLogitLoss(0.3)
 
-	r := &Result{Cols: 1, Data: Table{Header: []string{"z", "loss_label_1", "loss_label_0", "curvature"}}}
+	r := &lab.Result{Cols: 1, Data: lab.Table{Header: []string{"z", "loss_label_1", "loss_label_0", "curvature"}}}
 	var l1, l0, curv plotter.XYs
 	minCurv, maxCurv, argMax := math.Inf(1), math.Inf(-1), math.NaN()
 	closedErr, labelErr := 0.0, 0.0
@@ -140,14 +141,14 @@ func runLogisticCurvature(ctx context.Context, args Args, _ *rand.Rand) (*Result
 	r.Check("probability-form", "in the probability p the second derivative y/p² + (1−y)/(1−p)² is positive and matches finite differences",
 		probMin > 0 && probFD <= 1e-5, "smallest value %.3g, largest relative difference from second differences %.1e, for y ∈ {0, 0.3, 0.5, 1} and p ∈ [0.01, 0.99]", probMin, probFD)
 
-	top := NewPlot("", "", "loss ℓ(z)")
+	top := lab.NewPlot("", "", "loss ℓ(z)")
 	top.X.Min, top.X.Max = -zmax, zmax
 	top.Y.Min, top.Y.Max = 0, zmax*1.6
-	s1, err := Series(l1, 0, false)
+	s1, err := lab.Series(l1, 0, false)
 	if err != nil {
 		return nil, err
 	}
-	s0, err := Series(l0, 1, true)
+	s0, err := lab.Series(l0, 1, true)
 	if err != nil {
 		return nil, err
 	}
@@ -158,18 +159,18 @@ func runLogisticCurvature(ctx context.Context, args Args, _ *rand.Rand) (*Result
 	top.Legend.YOffs = -vg.Points(4)
 	// The two curves cross at log 2 in the middle; the legend sits above them.
 
-	bottom := NewPlot("", "logit z", "ℓ″(z) = σ(z)(1−σ(z))")
+	bottom := lab.NewPlot("", "logit z", "ℓ″(z) = σ(z)(1−σ(z))")
 	bottom.X.Min, bottom.X.Max = -zmax, zmax
 	bottom.Y.Min, bottom.Y.Max = 0, 0.3
-	cs, err := Series(curv, 2, false)
+	cs, err := lab.Series(curv, 2, false)
 	if err != nil {
 		return nil, err
 	}
-	ref, err := Series(plotter.XYs{{X: -zmax, Y: 0.25}, {X: zmax, Y: 0.25}}, 7, true)
+	ref, err := lab.Series(plotter.XYs{{X: -zmax, Y: 0.25}, {X: zmax, Y: 0.25}}, 7, true)
 	if err != nil {
 		return nil, err
 	}
-	ref.Color = Gray
+	ref.Color = lab.Gray
 	ref.Width /= 2
 	bottom.Add(ref, cs)
 	bottom.Legend.Add("second derivative, both labels", cs)
@@ -180,16 +181,16 @@ func runLogisticCurvature(ctx context.Context, args Args, _ *rand.Rand) (*Result
 	return r, nil
 }
 
-var softmaxHessian = &Experiment{
+var softmaxHessian = &lab.Experiment{
 	Name: "softmax-hessian",
 	Doc: "Eigenvalues of the Hessian of softmax cross-entropy with respect to the logits, diag(p) − ppᵀ, " +
 		"for many random logit vectors, computed by the nn toolkit's exact Hessian.",
-	Params: []Param{
-		Int("classes", 4, 2, 10, "the number of classes K, the length of the logit vector"),
-		Int("draws", 300, 1, 5000, "the number of random logit vectors"),
-		Float("scale", 2, 0.1, 10, "the standard deviation of each random logit"),
+	Params: []lab.Param{
+		lab.Int("classes", 4, 2, 10, "the number of classes K, the length of the logit vector"),
+		lab.Int("draws", 300, 1, 5000, "the number of random logit vectors"),
+		lab.Float("scale", 2, 0.1, 10, "the standard deviation of each random logit"),
 	},
-	Alt: func(a Args) string {
+	Alt: func(a lab.Args) string {
 		return fmt.Sprintf("A scatter plot of the %d eigenvalues of the softmax cross-entropy Hessian in the logits for each of %d random logit vectors, "+
 			"against the largest class probability. The smallest eigenvalue is always 0; the others are positive, never above 1/2, "+
 			"and shrink towards 0 as the largest probability approaches 1.", a.Int("classes"), a.Int("draws"))
@@ -241,11 +242,11 @@ func logitHessian(obj *nn.Objective, z []float64) *mat.SymDense {
 	return h
 }
 
-func runSoftmaxHessian(ctx context.Context, args Args, rng *rand.Rand) (*Result, error) {
+func runSoftmaxHessian(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.Result, error) {
 	k, draws, scale := args.Int("classes"), args.Int("draws"), args.Float("scale")
 	obj := softmaxObjective(k)
 
-	r := &Result{Data: Table{Header: []string{"draw", "max_probability", "rank", "eigenvalue"}}}
+	r := &lab.Result{Data: lab.Table{Header: []string{"draw", "max_probability", "rank", "eigenvalue"}}}
 	byRank := make([]plotter.XYs, k)
 	closedErr, nullErr := 0.0, 0.0
 	minEig, maxEig := math.Inf(1), math.Inf(-1)
@@ -300,25 +301,25 @@ func runSoftmaxHessian(ctx context.Context, args Args, rng *rand.Rand) (*Result,
 	r.Check("at-most-half", "no eigenvalue exceeds 1/2",
 		maxEig <= 0.5, "largest eigenvalue %.4f over %d draws", maxEig, draws)
 
-	p := NewPlot("", "largest class probability maxᵢ pᵢ", "eigenvalue of diag(p) − ppᵀ")
+	p := lab.NewPlot("", "largest class probability maxᵢ pᵢ", "eigenvalue of diag(p) − ppᵀ")
 	p.X.Min, p.X.Max = 1/float64(k), 1
 	p.Y.Min, p.Y.Max = -0.02, 0.75
-	half, err := Series(plotter.XYs{{X: 1 / float64(k), Y: 0.5}, {X: 1, Y: 0.5}}, 7, true)
+	half, err := lab.Series(plotter.XYs{{X: 1 / float64(k), Y: 0.5}, {X: 1, Y: 0.5}}, 7, true)
 	if err != nil {
 		return nil, err
 	}
-	half.Color = Gray
+	half.Color = lab.Gray
 	half.Width /= 2
 	p.Add(half)
 	names := eigenRankNames(k)
 	for rank := k - 1; rank >= 0; rank-- {
-		s, err := Points(byRank[rank], k-1-rank)
+		s, err := lab.Points(byRank[rank], k-1-rank)
 		if err != nil {
 			return nil, err
 		}
 		s.Radius /= 1.5
 		if rank == 0 {
-			s.Color = Palette[7]
+			s.Color = lab.Palette[7]
 		}
 		p.Add(s)
 		p.Legend.Add(names[rank], s)

@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/figures/nn"
 )
 
@@ -18,16 +19,16 @@ import (
 // two parameters is not convex. xy is a saddle at the origin; x²y² is never
 // negative, yet it is zero on both axes and positive between them, so the
 // chord between two of its zeros passes under its graph.
-var productSurface = &Experiment{
+var productSurface = &lab.Experiment{
 	Name: "product-surface",
 	Doc: "Contour map of a product of two parameters, xy or x²y², with its Hessian computed by " +
 		"finite differences and a chord that a convex function could not have.",
-	Params: []Param{
-		Choice("function", "xy", []string{"xy", "x2y2"}, "the function drawn: the product xy or its square x²y²"),
-		Float("extent", 1.5, 1, 4, "the map spans [−extent, extent] in both coordinates"),
-		Int("grid", 101, 21, 201, "the number of grid points along each axis of the map"),
+	Params: []lab.Param{
+		lab.Choice("function", "xy", []string{"xy", "x2y2"}, "the function drawn: the product xy or its square x²y²"),
+		lab.Float("extent", 1.5, 1, 4, "the map spans [−extent, extent] in both coordinates"),
+		lab.Int("grid", 101, 21, 201, "the number of grid points along each axis of the map"),
 	},
-	Alt: func(a Args) string {
+	Alt: func(a lab.Args) string {
 		if a.Choice("function") == "xy" {
 			return "A contour map of f(x, y) = xy: positive (red) in the first and third quadrants, negative (blue) in the second and fourth, " +
 				"zero on both axes. The origin is a saddle: along the diagonal y = x the surface curves up, along y = −x it curves down."
@@ -59,15 +60,15 @@ func hessianByDifferences(f func(x, y float64) float64, x, y float64) (*mat.SymD
 	return h, es.Values(nil)
 }
 
-func runProductSurface(ctx context.Context, args Args, _ *rand.Rand) (*Result, error) {
+func runProductSurface(ctx context.Context, args lab.Args, _ *rand.Rand) (*lab.Result, error) {
 	name, ext, n := args.Choice("function"), args.Float("extent"), args.Int("grid")
 	f := productFunc(name)
-	g := SampleGrid(f, -ext, ext, -ext, ext, n)
-	r := &Result{Data: g.Table("x", "y", "f")}
+	g := lab.SampleGrid(f, -ext, ext, -ext, ext, n)
+	r := &lab.Result{Data: g.Table("x", "y", "f")}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	p := NewPlot("", "x", "y")
+	p := lab.NewPlot("", "x", "y")
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = -ext, ext, -ext, ext
 
 	if name == "xy" {
@@ -85,16 +86,16 @@ func runProductSurface(ctx context.Context, args Args, _ *rand.Rand) (*Result, e
 		r.Check("saddle", "xy rises along the diagonal y = x and falls along y = −x",
 			up > 0 && down < 0, "f(½, ½) = %g and f(½, −½) = %g around f(0, 0) = 0", up, down)
 
-		heat, lines := Surface(g, Diverging(), -ext*ext, ext*ext, []float64{-2, -1, -0.5, -0.25, 0.25, 0.5, 1, 2})
-		rise, err := Series(plotter.XYs{{X: -ext, Y: -ext}, {X: ext, Y: ext}}, 7, false)
+		heat, lines := lab.Surface(g, lab.Diverging(), -ext*ext, ext*ext, []float64{-2, -1, -0.5, -0.25, 0.25, 0.5, 1, 2})
+		rise, err := lab.Series(plotter.XYs{{X: -ext, Y: -ext}, {X: ext, Y: ext}}, 7, false)
 		if err != nil {
 			return nil, err
 		}
-		fall, err := Series(plotter.XYs{{X: -ext, Y: ext}, {X: ext, Y: -ext}}, 7, true)
+		fall, err := lab.Series(plotter.XYs{{X: -ext, Y: ext}, {X: ext, Y: -ext}}, 7, true)
 		if err != nil {
 			return nil, err
 		}
-		origin, err := Points(plotter.XYs{{}}, 7)
+		origin, err := lab.Points(plotter.XYs{{}}, 7)
 		if err != nil {
 			return nil, err
 		}
@@ -130,39 +131,39 @@ func runProductSurface(ctx context.Context, args Args, _ *rand.Rand) (*Result, e
 			math.Abs(eig[0]+0.5) <= 1e-6 && math.Abs(eig[1]-1.5) <= 1e-6,
 			"finite-difference eigenvalues %.9f and %.9f, tolerance 1e-6", eig[0], eig[1])
 
-		heat, lines := Surface(g, Sequential(), 0, 2, []float64{1.0 / 16, 0.25, 0.5, 1, 2})
-		seg, err := Series(plotter.XYs{{X: a[0], Y: a[1]}, {X: b[0], Y: b[1]}}, 1, false)
+		heat, lines := lab.Surface(g, lab.Sequential(), 0, 2, []float64{1.0 / 16, 0.25, 0.5, 1, 2})
+		seg, err := lab.Series(plotter.XYs{{X: a[0], Y: a[1]}, {X: b[0], Y: b[1]}}, 1, false)
 		if err != nil {
 			return nil, err
 		}
-		ends, err := Points(plotter.XYs{{X: a[0], Y: a[1]}, {X: b[0], Y: b[1]}}, 1)
+		ends, err := lab.Points(plotter.XYs{{X: a[0], Y: a[1]}, {X: b[0], Y: b[1]}}, 1)
 		if err != nil {
 			return nil, err
 		}
-		midDot, err := Points(plotter.XYs{{X: 0.5, Y: 0.5}}, 7)
+		midDot, err := lab.Points(plotter.XYs{{X: 0.5, Y: 0.5}}, 7)
 		if err != nil {
 			return nil, err
 		}
 		p.Add(heat, lines, seg, ends, midDot)
 	}
 	r.Plots = []*plot.Plot{p}
-	r.Width, r.Height = PanelWidth, PanelWidth*0.85
+	r.Width, r.Height = lab.PanelWidth, lab.PanelWidth*0.85
 	return r, nil
 }
 
 // linearTwoLayer is the second half of claim d: the linear network
 // y = w₂w₁x, fitted to the single example (1, 1), has loss (w₁w₂ − 1)².
 // Its function class is linear, its loss in the weights is not convex.
-var linearTwoLayer = &Experiment{
+var linearTwoLayer = &lab.Experiment{
 	Name: "linear-two-layer",
 	Doc: "Contour map of the loss (w₁w₂ − 1)² of a two-layer linear network on one example, with its " +
 		"hyperbola of minima and the segment from (1, 1) to (−1, −1), computed by the network.",
-	Params: []Param{
-		Float("extent", 2, 1.25, 4, "the map spans [−extent, extent] in both weights"),
-		Int("grid", 101, 21, 201, "the number of grid points along each axis of the map"),
-		Int("points", 201, 3, 10001, "the number of equally spaced values of t on the segment"),
+	Params: []lab.Param{
+		lab.Float("extent", 2, 1.25, 4, "the map spans [−extent, extent] in both weights"),
+		lab.Int("grid", 101, 21, 201, "the number of grid points along each axis of the map"),
+		lab.Int("points", 201, 3, 10001, "the number of equally spaced values of t on the segment"),
 	},
-	Alt: func(a Args) string {
+	Alt: func(a lab.Args) string {
 		return "A contour map of the loss (w₁w₂ − 1)² over the plane of the two weights. The loss is zero on the two branches of the hyperbola w₁w₂ = 1, " +
 			"one in the first quadrant and one in the third, and equals 1 on both axes, which separate the branches. " +
 			"The straight segment from (1, 1) to (−1, −1) crosses from one branch to the other through the origin, where the loss is 1."
@@ -187,12 +188,12 @@ func linearChain(depth int) *nn.Objective {
 	return nn.NewObjective(net, nn.Square, nn.Data{X: one, Y: one})
 }
 
-func runLinearTwoLayer(ctx context.Context, args Args, _ *rand.Rand) (*Result, error) {
+func runLinearTwoLayer(ctx context.Context, args lab.Args, _ *rand.Rand) (*lab.Result, error) {
 	ext, n, m := args.Float("extent"), args.Int("grid"), args.Int("points")
 	obj := linearChain(2)
 	loss := func(w1, w2 float64) float64 { return obj.Loss([]float64{w1, w2}) }
-	g := SampleGrid(loss, -ext, ext, -ext, ext, n)
-	r := &Result{Data: Table{Header: []string{"series", "w1", "w2", "t", "loss"}}}
+	g := lab.SampleGrid(loss, -ext, ext, -ext, ext, n)
+	r := &lab.Result{Data: lab.Table{Header: []string{"series", "w1", "w2", "t", "loss"}}}
 	for row, w2 := range g.Ys {
 		for col, w1 := range g.Xs {
 			r.Data.Add("map", w1, w2, "", g.Zs[row][col])
@@ -279,47 +280,47 @@ func runLinearTwoLayer(ctx context.Context, args Args, _ *rand.Rand) (*Result, e
 	r.Check("barrier", "every grid point with w₁w₂ ≤ 0, which any path between the branches must cross, has loss at least 1",
 		barrier >= 1, "smallest loss there %g", barrier)
 
-	heat, lines := Surface(g, Sequential(), 0, 4, []float64{0.05, 0.25, 0.5, 2, 4})
-	p := NewPlot("", "w₁", "w₂")
+	heat, lines := lab.Surface(g, lab.Sequential(), 0, 4, []float64{0.05, 0.25, 0.5, 2, 4})
+	p := lab.NewPlot("", "w₁", "w₂")
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = -ext, ext, -ext, ext
 	p.Add(heat, lines)
 	for k := range branches {
-		l, err := Series(branches[k], 1, false)
+		l, err := lab.Series(branches[k], 1, false)
 		if err != nil {
 			return nil, err
 		}
 		p.Add(l)
 	}
-	seg, err := Series(segment, 7, true)
+	seg, err := lab.Series(segment, 7, true)
 	if err != nil {
 		return nil, err
 	}
-	ends, err := Points(plotter.XYs{{X: 1, Y: 1}, {X: -1, Y: -1}}, 1)
+	ends, err := lab.Points(plotter.XYs{{X: 1, Y: 1}, {X: -1, Y: -1}}, 1)
 	if err != nil {
 		return nil, err
 	}
-	origin, err := Points(plotter.XYs{{}}, 7)
+	origin, err := lab.Points(plotter.XYs{{}}, 7)
 	if err != nil {
 		return nil, err
 	}
 	p.Add(seg, ends, origin)
 	r.Plots = []*plot.Plot{p}
-	r.Width, r.Height = PanelWidth, PanelWidth*0.85
+	r.Width, r.Height = lab.PanelWidth, lab.PanelWidth*0.85
 	return r, nil
 }
 
 // linearThreeLayer is the depth-3 end of claim d: the loss
 // (w₁w₂w₃ − 1)² has zero gradient and zero Hessian at the origin, yet the
 // origin is a saddle; the third-order term −2s³ along (s, s, s) shows it.
-var linearThreeLayer = &Experiment{
+var linearThreeLayer = &lab.Experiment{
 	Name: "linear-three-layer",
 	Doc: "The loss (w₁w₂w₃ − 1)² of a three-layer linear network along the line w₁ = w₂ = w₃ = s, " +
 		"with its second- and third-order models at the origin, where the Hessian is zero.",
-	Params: []Param{
-		Float("smax", 1.25, 1, 1.5, "the plot spans s from −1 to smax"),
-		Int("points", 226, 3, 10001, "the number of equally spaced values of s"),
+	Params: []lab.Param{
+		lab.Float("smax", 1.25, 1, 1.5, "the plot spans s from −1 to smax"),
+		lab.Int("points", 226, 3, 10001, "the number of equally spaced values of s"),
 	},
-	Alt: func(a Args) string {
+	Alt: func(a lab.Args) string {
 		return "The loss along the line w₁ = w₂ = w₃ = s falls steadily from 4 at s = −1 through 1 at the origin to 0 at s = 1, then rises again. " +
 			"The second-order model at the origin is the flat line at 1; the third-order model 1 − 2s³ follows the loss near the origin."
 	},
@@ -333,7 +334,7 @@ func thirdDerivativeAtZero(f func(s float64) float64, h float64) float64 {
 	return (f(2*h) - 2*f(h) + 2*f(-h) - f(-2*h)) / (2 * h * h * h)
 }
 
-func runLinearThreeLayer(ctx context.Context, args Args, _ *rand.Rand) (*Result, error) {
+func runLinearThreeLayer(ctx context.Context, args lab.Args, _ *rand.Rand) (*lab.Result, error) {
 	smax, m := args.Float("smax"), args.Int("points")
 	obj := linearChain(3)
 	along := func(s float64) float64 { return obj.Loss([]float64{s, s, s}) }
@@ -352,7 +353,7 @@ func runLinearThreeLayer(ctx context.Context, args Args, _ *rand.Rand) (*Result,
 	delta := 0.1
 	before, after := along(-delta), along(delta)
 
-	r := &Result{Data: Table{Header: []string{"series", "s", "loss"}}}
+	r := &lab.Result{Data: lab.Table{Header: []string{"series", "s", "loss"}}}
 	var loss, cubic plotter.XYs
 	lineErr := 0.0
 	for i := range m {
@@ -394,29 +395,29 @@ func runLinearThreeLayer(ctx context.Context, args Args, _ *rand.Rand) (*Result,
 	r.Check("third-order", "the third derivative along the line at the origin is −12, the term −2s³ that the Hessian cannot see",
 		math.Abs(d3+12) <= 1e-6, "central difference %.12g, closed form −12", d3)
 
-	p := NewPlot("", "s, with w₁ = w₂ = w₃ = s", "loss L(s, s, s)")
-	flat, err := Series(plotter.XYs{{X: -1, Y: 1}, {X: smax, Y: 1}}, 7, true)
+	p := lab.NewPlot("", "s, with w₁ = w₂ = w₃ = s", "loss L(s, s, s)")
+	flat, err := lab.Series(plotter.XYs{{X: -1, Y: 1}, {X: smax, Y: 1}}, 7, true)
 	if err != nil {
 		return nil, err
 	}
-	flat.Color = Gray
-	curve, err := Series(loss, 0, false)
+	flat.Color = lab.Gray
+	curve, err := lab.Series(loss, 0, false)
 	if err != nil {
 		return nil, err
 	}
-	model, err := Series(cubic, 1, true)
+	model, err := lab.Series(cubic, 1, true)
 	if err != nil {
 		return nil, err
 	}
-	dot, err := Points(plotter.XYs{{X: 0, Y: l0}}, 7)
+	dot, err := lab.Points(plotter.XYs{{X: 0, Y: l0}}, 7)
 	if err != nil {
 		return nil, err
 	}
 	p.Add(flat, model, curve, dot)
 	p.X.Min, p.X.Max = -1, smax
 	p.Y.Min, p.Y.Max = -0.2, 5.4 // headroom for the legend
-	p.Y.Tick.Marker = TicksAt(0, 1, 2, 3, 4)
-	p.X.Tick.Marker = TicksAt(-1, -0.5, 0, 0.5, 1)
+	p.Y.Tick.Marker = lab.TicksAt(0, 1, 2, 3, 4)
+	p.X.Tick.Marker = lab.TicksAt(-1, -0.5, 0, 0.5, 1)
 	p.Legend.Add("loss (s³ − 1)², computed by the network", curve)
 	p.Legend.Add("third-order model 1 − 2s³", model)
 	p.Legend.Add("second-order model: flat at 1", flat)

@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/figures/nn"
 )
 
@@ -20,16 +21,16 @@ import (
 // minimise. f(x, y) = −exp(−(x² + y²)) has one minimum and sublevel sets
 // that are discs (it is quasiconvex), yet outside the circle r = 1/√2 its
 // Hessian has a negative eigenvalue: −2/e and +2/e at (1, 0).
-var quasiconvexBump = &Experiment{
+var quasiconvexBump = &lab.Experiment{
 	Name: "quasiconvex-bump",
 	Doc: "Contour map of f(x, y) = −exp(−(x² + y²)), a function with one minimum and disc-shaped sublevel sets " +
 		"whose Hessian is indefinite outside the circle r = 1/√2.",
-	Params: []Param{
-		Float("x0", 1, 0, 2, "the x coordinate of the point (x0, 0) where the Hessian is evaluated"),
-		Float("extent", 2.5, 1.5, 4, "the map spans [−extent, extent] in both coordinates"),
-		Int("grid", 121, 41, 201, "the number of grid points along each axis of the map"),
+	Params: []lab.Param{
+		lab.Float("x0", 1, 0, 2, "the x coordinate of the point (x0, 0) where the Hessian is evaluated"),
+		lab.Float("extent", 2.5, 1.5, 4, "the map spans [−extent, extent] in both coordinates"),
+		lab.Int("grid", 121, 41, 201, "the number of grid points along each axis of the map"),
 	},
-	Alt: func(a Args) string {
+	Alt: func(a lab.Args) string {
 		return "A contour map of f(x, y) = −exp(−(x² + y²)): concentric circular contours around a single minimum at the origin, " +
 			"darkest at the centre. A dashed circle of radius 1/√2 marks where the Hessian stops being positive definite: " +
 			"outside it the surface curves down along the radius and up around the circle. A dot marks the point (1, 0), with short " +
@@ -74,10 +75,10 @@ func qcRadialMonotone(n, m int, rmax float64) (bool, float64) {
 	return worst > 0, worst
 }
 
-func runQuasiconvexBump(ctx context.Context, args Args, _ *rand.Rand) (*Result, error) {
+func runQuasiconvexBump(ctx context.Context, args lab.Args, _ *rand.Rand) (*lab.Result, error) {
 	x0, ext, n := args.Float("x0"), args.Float("extent"), args.Int("grid")
-	g := SampleGrid(qcBump, -ext, ext, -ext, ext, n)
-	r := &Result{Data: g.Table("x", "y", "f")}
+	g := lab.SampleGrid(qcBump, -ext, ext, -ext, ext, n)
+	r := &lab.Result{Data: g.Table("x", "y", "f")}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -131,41 +132,37 @@ func runQuasiconvexBump(ctx context.Context, args Args, _ *rand.Rand) (*Result, 
 	r.Check("not-convex", fmt.Sprintf("the chord from %s to (%g, 0) passes below the graph", at, x0+2),
 		fm > chord, "f(%g, 0) = %.4f > (f(%g, 0) + f(%g, 0))/2 = %.4f", x0+1, fm, x0, x0+2, chord)
 
-	p := NewPlot("", "x", "y")
+	p := lab.NewPlot("", "x", "y")
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = -ext, ext, -ext, ext
-	heat, lines := Surface(g, Sequential(), -1, 0, []float64{-0.9, -0.7, -0.5, -0.3, -0.1, -0.02})
+	heat, lines := lab.Surface(g, lab.Sequential(), -1, 0, []float64{-0.9, -0.7, -0.5, -0.3, -0.1, -0.02})
 	// Sequential runs light to dark with the value; reverse it so the
 	// minimum, the lowest value, is the darkest.
-	cs := Sequential().Colors()
-	rev := make(colors, len(cs))
-	for i, c := range cs {
-		rev[len(cs)-1-i] = c
-	}
-	heat.Palette = rev
+	heat.Palette = lab.Reversed(lab.Sequential())
+	rev := heat.Palette.Colors()
 	heat.Underflow, heat.Overflow = rev[0], rev[len(rev)-1]
 	var circle plotter.XYs
 	for k := 0; k <= 120; k++ {
 		a := 2 * math.Pi * float64(k) / 120
 		circle = append(circle, plotter.XY{X: math.Cos(a) / math.Sqrt2, Y: math.Sin(a) / math.Sqrt2})
 	}
-	ring, err := Series(circle, 7, true)
+	ring, err := lab.Series(circle, 7, true)
 	if err != nil {
 		return nil, err
 	}
-	ring.Color = Palette[4]
+	ring.Color = lab.Palette[4]
 	d := 0.45
-	down, err := Series(plotter.XYs{{X: x0 - d, Y: 0}, {X: x0 + d, Y: 0}}, 1, false)
+	down, err := lab.Series(plotter.XYs{{X: x0 - d, Y: 0}, {X: x0 + d, Y: 0}}, 1, false)
 	if err != nil {
 		return nil, err
 	}
-	up, err := Series(plotter.XYs{{X: x0, Y: -d}, {X: x0, Y: d}}, 0, false)
+	up, err := lab.Series(plotter.XYs{{X: x0, Y: -d}, {X: x0, Y: d}}, 0, false)
 	if err != nil {
 		return nil, err
 	}
 	for _, l := range []*plotter.Line{down, up} {
 		l.Width = vg.Points(3)
 	}
-	dot, err := Points(plotter.XYs{{X: x0, Y: 0}}, 7)
+	dot, err := lab.Points(plotter.XYs{{X: x0, Y: 0}}, 7)
 	if err != nil {
 		return nil, err
 	}
@@ -174,9 +171,9 @@ func runQuasiconvexBump(ctx context.Context, args Args, _ *rand.Rand) (*Result, 
 	p.Legend.Add("curves down (radial)", down)
 	p.Legend.Add("curves up (around)", up)
 	p.Legend.Top, p.Legend.Left = true, false
-	p.X.Tick.Marker, p.Y.Tick.Marker = IntTicks(-ext, ext), IntTicks(-ext, ext)
+	p.X.Tick.Marker, p.Y.Tick.Marker = lab.IntTicks(-ext, ext), lab.IntTicks(-ext, ext)
 	r.Plots = []*plot.Plot{p}
-	r.Width = PanelWidth
-	r.Height = SquareHeight(p, PanelWidth)
+	r.Width = lab.PanelWidth
+	r.Height = lab.SquareHeight(p, lab.PanelWidth)
 	return r, nil
 }

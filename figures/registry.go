@@ -1,8 +1,10 @@
 package figures
 
+import "github.com/nonconvex/explainer/figures/lab"
+
 // defaultRegistry is the table of the explainer's experiments: one line an
 // experiment, sorted by name.
-var defaultRegistry = NewRegistry(
+var defaultRegistry = lab.NewRegistry(
 	chordSegment,
 	doubleWell,
 	hessianAlongTraining,

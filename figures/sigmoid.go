@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/figures/nn"
 )
 
@@ -15,15 +16,15 @@ import (
 // is convex left of 0 and concave right of it, so it is neither. Its second
 // derivative σ(1−σ)(1−2σ) changes sign at 0 and is extreme, ±√3/18, at
 // x = ∓ln(2+√3).
-var sigmoidCurvature = &Experiment{
+var sigmoidCurvature = &lab.Experiment{
 	Name: "sigmoid-curvature",
 	Doc: "The sigmoid and its second derivative, with the extremes of the second derivative found " +
 		"numerically and a chord that passes under the sigmoid.",
-	Params: []Param{
-		Float("xmax", 6, 3, 12, "the plots span x from −xmax to xmax"),
-		Int("points", 241, 21, 10001, "the number of equally spaced values of x"),
+	Params: []lab.Param{
+		lab.Float("xmax", 6, 3, 12, "the plots span x from −xmax to xmax"),
+		lab.Int("points", 241, 21, 10001, "the number of equally spaced values of x"),
 	},
-	Alt: func(a Args) string {
+	Alt: func(a lab.Args) string {
 		return "Two stacked panels. Top: the sigmoid σ(x), rising from 0 to 1, with a chord from x = 0 to x = 4 that lies below the curve. " +
 			"Bottom: its second derivative σ″(x), positive for x < 0 and negative for x > 0, crossing zero at the origin, " +
 			"with a maximum of about 0.096 near x = −1.32 and a minimum of about −0.096 near x = 1.32."
@@ -55,7 +56,7 @@ func bisectRoot(f func(float64) float64, a, b float64) float64 {
 	}
 }
 
-func runSigmoidCurvature(ctx context.Context, args Args, _ *rand.Rand) (*Result, error) {
+func runSigmoidCurvature(ctx context.Context, args lab.Args, _ *rand.Rand) (*lab.Result, error) {
 	xmax, n := args.Float("xmax"), args.Int("points")
 	s, s2 := nn.Sigmoid.Eval, nn.Sigmoid.Deriv2
 
@@ -67,7 +68,7 @@ func runSigmoidCurvature(ctx context.Context, args Args, _ *rand.Rand) (*Result,
 	locErr := math.Max(math.Abs(xHi+xStar), math.Abs(xLo-xStar))
 	valErr := math.Max(math.Abs(hi-vStar), math.Abs(lo+vStar))
 
-	r := &Result{Data: Table{Header: []string{"x", "sigma", "sigma2"}}}
+	r := &lab.Result{Data: lab.Table{Header: []string{"x", "sigma", "sigma2"}}}
 	var sig, curv plotter.XYs
 	signOK := s2(0) == 0
 	for i := range n {
@@ -110,47 +111,47 @@ func runSigmoidCurvature(ctx context.Context, args Args, _ *rand.Rand) (*Result,
 	r.Check("above-chord", "the sigmoid at x = 2 lies above the chord from x = 0 to x = 4, which a convex function forbids",
 		mid > chord, "σ(2) = %.6f > (σ(0) + σ(4))/2 = %.6f", mid, chord)
 
-	top := NewPlot("", "x", "σ(x)")
-	sigLine, err := Series(sig, 0, false)
+	top := lab.NewPlot("", "x", "σ(x)")
+	sigLine, err := lab.Series(sig, 0, false)
 	if err != nil {
 		return nil, err
 	}
-	chordLine, err := Series(plotter.XYs{{X: a, Y: s(a)}, {X: b, Y: s(b)}}, 7, true)
+	chordLine, err := lab.Series(plotter.XYs{{X: a, Y: s(a)}, {X: b, Y: s(b)}}, 7, true)
 	if err != nil {
 		return nil, err
 	}
-	chordLine.Color = Gray
-	chordDots, err := Points(plotter.XYs{{X: (a + b) / 2, Y: mid}, {X: (a + b) / 2, Y: chord}}, 1)
+	chordLine.Color = lab.Gray
+	chordDots, err := lab.Points(plotter.XYs{{X: (a + b) / 2, Y: mid}, {X: (a + b) / 2, Y: chord}}, 1)
 	if err != nil {
 		return nil, err
 	}
 	top.Add(sigLine, chordLine, chordDots)
 	top.X.Min, top.X.Max = -xmax, xmax
 	top.Y.Min, top.Y.Max = -0.05, 1.45 // headroom for the legend
-	top.Y.Tick.Marker = TicksAt(0, 0.5, 1)
+	top.Y.Tick.Marker = lab.TicksAt(0, 0.5, 1)
 	top.Legend.Add("σ(x)", sigLine)
 	top.Legend.Add("chord from x = 0 to x = 4", chordLine)
 	top.Legend.Add("σ(2) and the chord at x = 2", chordDots)
 	top.Legend.Left = true
 
-	bottom := NewPlot("", "x", "σ″(x)")
-	zero, err := Series(plotter.XYs{{X: -xmax, Y: 0}, {X: xmax, Y: 0}}, 7, false)
+	bottom := lab.NewPlot("", "x", "σ″(x)")
+	zero, err := lab.Series(plotter.XYs{{X: -xmax, Y: 0}, {X: xmax, Y: 0}}, 7, false)
 	if err != nil {
 		return nil, err
 	}
-	zero.Color, zero.Width = Gray, zero.Width/2
-	curvLine, err := Series(curv, 2, false)
+	zero.Color, zero.Width = lab.Gray, zero.Width/2
+	curvLine, err := lab.Series(curv, 2, false)
 	if err != nil {
 		return nil, err
 	}
-	ext, err := Points(plotter.XYs{{X: xHi, Y: hi}, {X: xLo, Y: lo}}, 1)
+	ext, err := lab.Points(plotter.XYs{{X: xHi, Y: hi}, {X: xLo, Y: lo}}, 1)
 	if err != nil {
 		return nil, err
 	}
 	bottom.Add(zero, curvLine, ext)
 	bottom.X.Min, bottom.X.Max = -xmax, xmax
 	bottom.Y.Min, bottom.Y.Max = -0.12, 0.165 // headroom for the legend
-	bottom.Y.Tick.Marker = TicksAt(-0.1, -0.05, 0, 0.05, 0.1)
+	bottom.Y.Tick.Marker = lab.TicksAt(-0.1, -0.05, 0, 0.05, 0.1)
 	bottom.Legend.Add("σ″(x) = σ(1−σ)(1−2σ)", curvLine)
 	bottom.Legend.Add("extremes ±√3/18 at ∓ln(2+√3)", ext)
 	r.Plots = []*plot.Plot{top, bottom}

@@ -6,88 +6,80 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/nonconvex/explainer/figures/lab"
 )
 
 func TestEveryExperimentHasAFingerprint(t *testing.T) {
 	for _, e := range Default().Experiments {
-		if SourceFingerprint(e) == "" {
+		if Default().FingerprintOf(e) == "" {
 			t.Errorf("%s has no fingerprint: is it defined in package figures?", e.Name)
 		}
 	}
-	stranger := &Experiment{Name: Default().Experiments[0].Name, Run: func(context.Context, Args, *rand.Rand) (*Result, error) { return nil, nil }}
-	if SourceFingerprint(stranger) != "" {
+	stranger := &lab.Experiment{Name: Default().Experiments[0].Name, Run: func(context.Context, lab.Args, *rand.Rand) (*lab.Result, error) { return nil, nil }}
+	if Default().FingerprintOf(stranger) != "" {
 		t.Error("an experiment defined outside the registry borrowed a registered fingerprint")
 	}
 }
 
-// runA and runB stand for two experiments' runs; they are defined in this
-// file, so both map to source_test.go, and the test renames them.
-func runA(context.Context, Args, *rand.Rand) (*Result, error) { return nil, nil }
-func runB(context.Context, Args, *rand.Rand) (*Result, error) { return nil, nil }
-
-func TestFingerprintFollowsExactlyTheEditedFile(t *testing.T) {
-	a := &Experiment{Name: "a", Run: runA}
-	b := &Experiment{Name: "b", Run: runB}
-	// Both runs live in source_test.go, so model the two files by
-	// fingerprinting each experiment against a tree where "its" file is
-	// source_test.go and the other's file is shared code.
-	tree := fstest.MapFS{
-		"source_test.go": {Data: []byte("package figures // a and b")},
-		"plot.go":        {Data: []byte("package figures // shared")},
-		"nn/net.go":      {Data: []byte("package nn")},
-	}
-	base := fingerprintAll(tree, []*Experiment{a, b}, "go1")
-	if base["a"] == "" || base["a"] != base["b"] {
-		t.Fatalf("experiments in one file should share a fingerprint: %v", base)
-	}
-	edit := func(name, data string) map[string]string {
-		t2 := fstest.MapFS{}
-		for k, v := range tree {
-			t2[k] = v
+// embedded returns a copy of the embedded source that a test may edit.
+func embedded(t *testing.T) fstest.MapFS {
+	tree := fstest.MapFS{}
+	err := fs.WalkDir(sources, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
 		}
-		t2[name] = &fstest.MapFile{Data: []byte(data)}
-		return fingerprintAll(t2, []*Experiment{a, b}, "go1")
+		data, err := fs.ReadFile(sources, p)
+		tree[p] = &fstest.MapFile{Data: data}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, name := range []string{"plot.go", "nn/net.go", "source_test.go"} {
-		if got := edit(name, "package figures // edited"); got["a"] == base["a"] {
-			t.Errorf("editing %s left the fingerprint unchanged", name)
-		}
-	}
-	if got := fingerprintAll(tree, []*Experiment{a, b}, "go2"); got["a"] == base["a"] {
-		t.Error("a new toolchain left the fingerprint unchanged")
-	}
-	tree["notes_test.go"] = &fstest.MapFile{Data: []byte("package figures")}
-	if got := fingerprintAll(tree, []*Experiment{a, b}, "go1"); got["a"] != base["a"] {
-		t.Error("adding a test file changed the fingerprint")
-	}
+	return tree
 }
 
-func TestEditingOneExperimentFileChangesOnlyItsFingerprint(t *testing.T) {
+// ownFile returns the embedded path of the file that defines e's run.
+func ownFile(e *lab.Experiment) string { return strings.TrimPrefix(lab.SourceFile(e), "figures/") }
+
+// TestEditingOneFileReachesExactlyItsExperiments edits, in turn, every
+// embedded file: an experiment's file must change the fingerprints of the
+// experiments it defines and no other, any other file (the runtime in lab,
+// the nn toolkit, a shared file here) every fingerprint.
+func TestEditingOneFileReachesExactlyItsExperiments(t *testing.T) {
 	exps := Default().Experiments
-	base := fingerprintAll(sources, exps, "go1")
-	for _, e := range exps {
-		file := SourceFile(e)
-		tree := fstest.MapFS{}
-		fs.WalkDir(sources, ".", func(p string, d fs.DirEntry, err error) error {
-			if !d.IsDir() {
-				data, _ := fs.ReadFile(sources, p)
-				tree[p] = &fstest.MapFile{Data: data}
-			}
-			return nil
-		})
-		tree[file] = &fstest.MapFile{Data: append(tree[file].Data, "\n// edited\n"...)}
-		got := fingerprintAll(tree, exps, "go1")
-		for _, other := range exps {
-			changed := got[other.Name] != base[other.Name]
-			if want := SourceFile(other) == file; changed != want {
-				t.Errorf("editing %s: fingerprint of %s changed = %v, want %v", file, other.Name, changed, want)
+	tree := embedded(t)
+	base := lab.Fingerprints(tree, "figures", exps, "go1")
+	var labFiles, nnFiles int
+	for _, name := range slices.Sorted(maps.Keys(tree)) {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(name, "lab/"):
+			labFiles++
+		case strings.HasPrefix(name, "nn/"):
+			nnFiles++
+		}
+		edited := maps.Clone(tree)
+		edited[name] = &fstest.MapFile{Data: append(slices.Clone(tree[name].Data), "\nvar edited = 1\n"...)}
+		got := lab.Fingerprints(edited, "figures", exps, "go1")
+		owns := slices.ContainsFunc(exps, func(e *lab.Experiment) bool { return ownFile(e) == name })
+		for _, e := range exps {
+			changed := got[e.Name] != base[e.Name]
+			if want := !owns || ownFile(e) == name; changed != want {
+				t.Errorf("editing %s: fingerprint of %s changed = %v, want %v", name, e.Name, changed, want)
 			}
 		}
+	}
+	if labFiles == 0 || nnFiles == 0 {
+		t.Errorf("the embedded source holds %d files of lab and %d of nn; want both", labFiles, nnFiles)
 	}
 }
 
@@ -100,7 +92,7 @@ func TestExperimentFilesAreSelfContained(t *testing.T) {
 	files := make(map[string]*ast.File)
 	var expFiles []string
 	for _, e := range Default().Experiments {
-		if f := SourceFile(e); !slices.Contains(expFiles, f) {
+		if f := ownFile(e); !slices.Contains(expFiles, f) {
 			expFiles = append(expFiles, f)
 		}
 	}
@@ -167,10 +159,8 @@ func TestRegistryTableIsSorted(t *testing.T) {
 	fset := token.NewFileSet()
 	names := make(map[string]string) // variable to experiment name
 	var table []string
-	for _, file := range goFiles(sources) {
-		if strings.Contains(file, "/") {
-			continue
-		}
+	files, _ := fs.Glob(sources, "*.go")
+	for _, file := range files {
 		src, _ := fs.ReadFile(sources, file)
 		f, err := parser.ParseFile(fset, file, src, 0)
 		if err != nil {

@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/figures/nn"
 )
 
@@ -31,11 +32,11 @@ import (
 //     wide network's loss below by a width-1 network's, and the data refute it.
 
 // symParams are the parameters of the shared problem.
-func symParams() []Param {
-	return []Param{
-		Int("hidden", 4, 2, 8, "the number of hidden tanh units h"),
-		Int("points", 40, 20, 60, "the number of training points, equally spaced on [−2, 2]"),
-		Float("decay", 1e-4, 0, 0.01, "the weight decay λ: the loss is the mean square error plus (λ/2)‖θ‖²"),
+func symParams() []lab.Param {
+	return []lab.Param{
+		lab.Int("hidden", 4, 2, 8, "the number of hidden tanh units h"),
+		lab.Int("points", 40, 20, 60, "the number of training points, equally spaced on [−2, 2]"),
+		lab.Float("decay", 1e-4, 0, 0.01, "the weight decay λ: the loss is the mean square error plus (λ/2)‖θ‖²"),
 	}
 }
 
@@ -189,7 +190,7 @@ func symFactorial(n int) int {
 
 // symSegmentPlot draws loss-along-segment curves with their ends marked.
 func symSegmentPlot(names []string, ts []float64, curves [][]float64, dashed []bool) (*plot.Plot, error) {
-	p := NewPlot("", "t, position on the segment", "loss L(θ(t))")
+	p := lab.NewPlot("", "t, position on the segment", "loss L(θ(t))")
 	p.X.Min, p.X.Max, p.Y.Min = 0, 1, 0
 	top := 0.0
 	for i, ls := range curves {
@@ -198,14 +199,14 @@ func symSegmentPlot(names []string, ts []float64, curves [][]float64, dashed []b
 			xys[j] = plotter.XY{X: ts[j], Y: ls[j]}
 			top = math.Max(top, ls[j])
 		}
-		line, err := Series(xys, i, dashed[i])
+		line, err := lab.Series(xys, i, dashed[i])
 		if err != nil {
 			return nil, err
 		}
 		if i == 2 {
 			line.Dashes = []vg.Length{vg.Points(1.5), vg.Points(2.5)}
 		}
-		ends, err := Points(plotter.XYs{xys[0], xys[len(xys)-1]}, i)
+		ends, err := lab.Points(plotter.XYs{xys[0], xys[len(xys)-1]}, i)
 		if err != nil {
 			return nil, err
 		}
@@ -217,22 +218,22 @@ func symSegmentPlot(names []string, ts []float64, curves [][]float64, dashed []b
 	return p, nil
 }
 
-var permutationBarrier = &Experiment{
+var permutationBarrier = &lab.Experiment{
 	Name: "permutation-barrier",
 	Doc: "Trains a 1-h-1 tanh network on points of sin(2.5x), swaps two hidden units, and computes the loss " +
 		"along the straight segment between the two equivalent networks; repeats the training over several runs.",
 	Params: append(symParams(),
-		Int("runs", 8, 1, 16, "the number of independent training runs whose segments are checked; the figure shows the first"),
-		Int("steps", 200, 10, 1000, "the number of intervals into which the segment is divided"),
+		lab.Int("runs", 8, 1, 16, "the number of independent training runs whose segments are checked; the figure shows the first"),
+		lab.Int("steps", 200, 10, 1000, "the number of intervals into which the segment is divided"),
 	),
-	Alt: func(a Args) string {
+	Alt: func(a lab.Args) string {
 		return "The loss along the straight segment from a trained network (t = 0) to the same network with hidden units 1 and 2 swapped (t = 1). " +
 			"Both ends have the same small loss; in between the loss rises far above it, peaking near the middle, so the segment crosses a barrier."
 	},
 	Run: runPermutationBarrier,
 }
 
-func runPermutationBarrier(ctx context.Context, args Args, rng *rand.Rand) (*Result, error) {
+func runPermutationBarrier(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.Result, error) {
 	h, runs, steps := args.Int("hidden"), args.Int("runs"), args.Int("steps")
 	prob := newSymProblem(h, args.Int("points"), args.Float("decay"))
 	swap := make([]int, h)
@@ -241,7 +242,7 @@ func runPermutationBarrier(ctx context.Context, args Args, rng *rand.Rand) (*Res
 	}
 	swap[0], swap[1] = 1, 0
 
-	r := &Result{Data: Table{Header: []string{"run", "t", "loss"}}}
+	r := &lab.Result{Data: lab.Table{Header: []string{"run", "t", "loss"}}}
 	var first struct {
 		theta, copy []float64
 		ts, ls      []float64
@@ -310,17 +311,17 @@ func runPermutationBarrier(ctx context.Context, args Args, rng *rand.Rand) (*Res
 	return r, nil
 }
 
-var weightMatching = &Experiment{
+var weightMatching = &lab.Experiment{
 	Name: "weight-matching",
 	Doc: "Aligns the hidden units of a second network to a trained one by weight matching (a linear assignment " +
 		"solved by the Hungarian method) and compares the loss along the segment before and after alignment.",
 	Params: append(symParams(),
-		Choice("partner", "copy", []string{"copy", "independent"},
+		lab.Choice("partner", "copy", []string{"copy", "independent"},
 			"the second network: a copy of the first with its hidden units shuffled, or an independent training run"),
-		Int("pairs", 8, 1, 16, "for partner=independent, the number of pairs of runs summarised in the values"),
-		Int("steps", 200, 10, 1000, "the number of intervals into which the segment is divided"),
+		lab.Int("pairs", 8, 1, 16, "for partner=independent, the number of pairs of runs summarised in the values"),
+		lab.Int("steps", 200, 10, 1000, "the number of intervals into which the segment is divided"),
 	),
-	Alt: func(a Args) string {
+	Alt: func(a lab.Args) string {
 		if a.Choice("partner") == "copy" {
 			return "Two curves of the loss along a segment. From a trained network to a copy with shuffled hidden units, the loss rises to a high barrier. " +
 				"After weight matching undoes the shuffle, the segment joins the network to itself and the loss stays flat at its small end value."
@@ -358,10 +359,10 @@ func symDistance(a, b []float64) float64 {
 	return math.Sqrt(s)
 }
 
-func runWeightMatching(ctx context.Context, args Args, rng *rand.Rand) (*Result, error) {
+func runWeightMatching(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.Result, error) {
 	h, steps := args.Int("hidden"), args.Int("steps")
 	prob := newSymProblem(h, args.Int("points"), args.Float("decay"))
-	r := &Result{Data: Table{Header: []string{"series", "t", "loss"}}}
+	r := &lab.Result{Data: lab.Table{Header: []string{"series", "t", "loss"}}}
 	a, err := prob.train(ctx, rng)
 	if err != nil {
 		return nil, err
@@ -459,7 +460,7 @@ func symAlign(net *nn.Net, a, b []float64) []float64 {
 // different losses sit in different minima, and a barrier remains.
 // It returns the aligned segment of the first pair that ended at different
 // losses, or nil if there was none.
-func symPairs(ctx context.Context, r *Result, prob *symProblem, pairs, steps int, rng *rand.Rand) ([]float64, error) {
+func symPairs(ctx context.Context, r *lab.Result, prob *symProblem, pairs, steps int, rng *rand.Rand) ([]float64, error) {
 	var apart []float64
 	same, flat, other := 0, 0, 0
 	highest := 0.0
@@ -497,13 +498,13 @@ func symPairs(ctx context.Context, r *Result, prob *symProblem, pairs, steps int
 	return apart, nil
 }
 
-var orbitAverage = &Experiment{
+var orbitAverage = &lab.Experiment{
 	Name: "orbit-average",
 	Doc: "Averages a trained 1-h-1 tanh network over all h! permutations of its hidden units, which gives a " +
 		"network of identical units (a width-1 network in disguise), and compares its loss with the trained network's " +
 		"and with the best loss any width-1 network can reach.",
 	Params: symParams(),
-	Alt: func(a Args) string {
+	Alt: func(a lab.Args) string {
 		return "The training points of sin(2.5x), the fit of the trained wide network, which follows them closely, " +
 			"the fit of the average of all its permuted copies, and the best fit of a single-unit network; " +
 			"the last two are monotone curves that cannot follow the wave."
@@ -669,7 +670,7 @@ func symCmp(a, b float64) int {
 	return 0
 }
 
-func runOrbitAverage(ctx context.Context, args Args, rng *rand.Rand) (*Result, error) {
+func runOrbitAverage(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.Result, error) {
 	h, points, decay := args.Int("hidden"), args.Int("points"), args.Float("decay")
 	wide := newSymProblem(h, points, decay)
 	one := newSymProblem(1, points, decay)
@@ -692,7 +693,7 @@ func runOrbitAverage(ctx context.Context, args Args, rng *rand.Rand) (*Result, e
 		sameFn = math.Max(sameFn, math.Abs(wide.net.Forward(mean, []float64{x})[0]-one.net.Forward(merged, []float64{x})[0]))
 	}
 
-	r := &Result{Data: Table{Header: []string{"series", "x", "y"}}}
+	r := &lab.Result{Data: lab.Table{Header: []string{"series", "x", "y"}}}
 	r.Int("hidden", h)
 	r.Int("copies", count)
 	r.Float("loss-wide", "%.2g", lWide)
@@ -712,7 +713,7 @@ func runOrbitAverage(ctx context.Context, args Args, rng *rand.Rand) (*Result, e
 	r.Check("bound-consistent", "the best width-1 network found respects the monotone bound",
 		bestLoss >= bound, "best width-1 loss %.5g ≥ bound %.5g", bestLoss, bound)
 
-	p := NewPlot("", "x", "y")
+	p := lab.NewPlot("", "x", "y")
 	var dots plotter.XYs
 	for i, x := range wide.xs {
 		dots = append(dots, plotter.XY{X: x, Y: wide.ys[i]})
@@ -738,14 +739,14 @@ func runOrbitAverage(ctx context.Context, args Args, rng *rand.Rand) (*Result, e
 			r.Data.Add(c.name, x, y)
 			lo, hi = math.Min(lo, y), math.Max(hi, y)
 		}
-		line, err := Series(xys, i, c.dashed)
+		line, err := lab.Series(xys, i, c.dashed)
 		if err != nil {
 			return nil, err
 		}
 		p.Add(line)
 		p.Legend.Add(c.name, line)
 	}
-	data, err := Points(dots, 7)
+	data, err := lab.Points(dots, 7)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/figures/nn"
 )
 
@@ -199,19 +200,19 @@ func runChords(ctx context.Context, m *chordModel, n int, scale float64, rng *ra
 
 // chordArgs are the parameters random-chords and chord-segment share, so
 // that chord-segment can replay exactly the test of a random-chords figure.
-func chordArgs() []Param {
-	return []Param{
-		Int("chords", 1000, 10, 100000, "the number of random chords per model"),
-		Int("hidden", 8, 1, 64, "the width of the hidden layer"),
-		Float("scale", 1, 0.1, 10, "the standard deviation of every parameter at the ends of a chord, and of the frozen ones"),
-		Int("points", 80, 4, 2000, "the number of points in the toy data set (two half-moons)"),
+func chordArgs() []lab.Param {
+	return []lab.Param{
+		lab.Int("chords", 1000, 10, 100000, "the number of random chords per model"),
+		lab.Int("hidden", 8, 1, 64, "the width of the hidden layer"),
+		lab.Float("scale", 1, 0.1, 10, "the standard deviation of every parameter at the ends of a chord, and of the frozen ones"),
+		lab.Int("points", 80, 4, 2000, "the number of points in the toy data set (two half-moons)"),
 	}
 }
 
 // runChordSet draws the data set, then runs the chord test of each model
 // of the named set in turn. If only is not empty, it evaluates the chords
 // of that model alone, and returns its test alone.
-func runChordSet(ctx context.Context, args Args, set, only string, rng *rand.Rand) ([]*chordTest, error) {
+func runChordSet(ctx context.Context, args lab.Args, set, only string, rng *rand.Rand) ([]*chordTest, error) {
 	d := moonsData(rng, args.Int("points"), moonsNoise)
 	var tests []*chordTest
 	for _, key := range chordModelSets[set] {
@@ -232,16 +233,16 @@ func runChordSet(ctx context.Context, args Args, set, only string, rng *rand.Ran
 // a model with a training hidden layer before it calls the violations many.
 const minViolationPercent = 5.0
 
-var randomChords = &Experiment{
+var randomChords = &lab.Experiment{
 	Name: "random-chords",
 	Doc: "Jensen's inequality on random chords of the loss in weight space, for models with and without a " +
 		"training hidden layer on the same toy data set: the loss at a point between two random parameter vectors " +
 		"against the chord joining their losses.",
-	Params: append([]Param{
-		Choice("models", "main", []string{"main", "no-hidden", "layers"},
+	Params: append([]lab.Param{
+		lab.Choice("models", "main", []string{"main", "no-hidden", "layers"},
 			"which models: main (logistic regression, random features, tanh and ReLU networks), no-hidden (linear, logistic and softmax regression) or layers (which layer of a tanh network trains)"),
 	}, chordArgs()...),
-	Alt: func(a Args) string {
+	Alt: func(a lab.Args) string {
 		return fmt.Sprintf("Sorted ratios of the loss at a random point of a chord to the chord's height, %d chords per model, with the region above ratio 1 shaded. "+
 			"The curves of the models whose logit is affine in the trained weights stay below 1 everywhere; the curves of networks whose hidden layer trains cross above 1 for a sizeable fraction of chords.", a.Int("chords"))
 	},
@@ -258,14 +259,14 @@ func quantiles(sorted []float64, k int) plotter.XYs {
 	return xys
 }
 
-func runRandomChords(ctx context.Context, args Args, rng *rand.Rand) (*Result, error) {
+func runRandomChords(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.Result, error) {
 	n := args.Int("chords")
 	tests, err := runChordSet(ctx, args, args.Choice("models"), "", rng)
 	if err != nil {
 		return nil, err
 	}
-	r := &Result{Data: Table{Header: []string{"series", "fraction_of_chords", "ratio"}}}
-	p := NewPlot("", "fraction of chords, sorted by ratio", "L(θₜ) ÷ height of the chord")
+	r := &lab.Result{Data: lab.Table{Header: []string{"series", "fraction_of_chords", "ratio"}}}
+	p := lab.NewPlot("", "fraction of chords, sorted by ratio", "L(θₜ) ÷ height of the chord")
 	p.X.Min, p.X.Max = 0, 1
 	hi := 1.0
 	for _, res := range tests {
@@ -281,11 +282,11 @@ func runRandomChords(ctx context.Context, args Args, rng *rand.Rand) (*Result, e
 	above.Color = color.NRGBA{0xD5, 0x5E, 0x00, 0x14}
 	above.LineStyle.Width = 0
 	p.Add(above)
-	one, err := Series(plotter.XYs{{X: 0, Y: 1}, {X: 1, Y: 1}}, 7, true)
+	one, err := lab.Series(plotter.XYs{{X: 0, Y: 1}, {X: 1, Y: 1}}, 7, true)
 	if err != nil {
 		return nil, err
 	}
-	one.Color = Gray
+	one.Color = lab.Gray
 	one.Width /= 2
 	p.Add(one)
 	for i, res := range tests {
@@ -311,7 +312,7 @@ func runRandomChords(ctx context.Context, args Args, rng *rand.Rand) (*Result, e
 		for _, xy := range xys {
 			r.Data.Add(m.key, xy.X, xy.Y)
 		}
-		line, err := Series(xys, i, !m.convex)
+		line, err := lab.Series(xys, i, !m.convex)
 		if err != nil {
 			return nil, err
 		}
@@ -326,26 +327,26 @@ func runRandomChords(ctx context.Context, args Args, rng *rand.Rand) (*Result, e
 	r.Int("chords", n)
 	r.Int("points", args.Int("points"))
 	r.Float("rule-of-three", "%.2g%%", 300/float64(n))
-	r.Values = append(r.Values, Value{Name: "tolerance", Text: "10⁻⁹", Number: chordTolerance})
+	r.Values = append(r.Values, lab.Value{Name: "tolerance", Text: "10⁻⁹", Number: chordTolerance})
 	return r, nil
 }
 
-var chordSegment = &Experiment{
+var chordSegment = &lab.Experiment{
 	Name: "chord-segment",
 	Doc: "The loss along the worst of the random chords of a network whose hidden layer trains, " +
 		"and along the same chord with the hidden layer frozen at one end's values, so that only the last layer moves.",
-	Params: append([]Param{
-		Choice("model", "tanh", []string{"tanh", "relu"}, "whose worst chord: the tanh or the ReLU network of random-chords with models=main"),
-		Int("steps", 200, 10, 5000, "the number of equal steps in t along the segment"),
+	Params: append([]lab.Param{
+		lab.Choice("model", "tanh", []string{"tanh", "relu"}, "whose worst chord: the tanh or the ReLU network of random-chords with models=main"),
+		lab.Int("steps", 200, 10, 5000, "the number of equal steps in t along the segment"),
 	}, chordArgs()...),
-	Alt: func(a Args) string {
+	Alt: func(a lab.Args) string {
 		return "The loss along two segments against t from 0 to 1, each with its chord dashed. When all weights move, the loss climbs far above its chord in the middle of the segment. " +
 			"When the hidden layer stays frozen and only the output weights move, the loss sags below its chord all the way."
 	},
 	Run: runChordSegment,
 }
 
-func runChordSegment(ctx context.Context, args Args, rng *rand.Rand) (*Result, error) {
+func runChordSegment(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.Result, error) {
 	tests, err := runChordSet(ctx, args, "main", args.Choice("model"), rng)
 	if err != nil {
 		return nil, err
@@ -357,7 +358,7 @@ func runChordSegment(ctx context.Context, args Args, rng *rand.Rand) (*Result, e
 	bFrozen := slices.Concat(w.a[:out], w.b[out:])
 
 	steps := args.Int("steps")
-	r := &Result{Data: Table{Header: []string{"series", "t", "loss", "chord"}}}
+	r := &lab.Result{Data: lab.Table{Header: []string{"series", "t", "loss", "chord"}}}
 	var full, fullChord, frozen, frozenChord plotter.XYs
 	theta := make([]float64, len(w.a))
 	la, lb, lbf := m.obj.Loss(w.a), m.obj.Loss(w.b), m.obj.Loss(bFrozen)
@@ -397,7 +398,7 @@ func runChordSegment(ctx context.Context, args Args, rng *rand.Rand) (*Result, e
 	r.Check("frozen-below-chord", "with the hidden layer frozen, the loss stays on or below its chord along the whole segment",
 		frozenGap <= chordTolerance, "largest (L − chord)/chord = %.3g over the %d points strictly between the ends, tolerance 10⁻⁹", frozenGap, steps-1)
 
-	p := NewPlot("", "t, position on the segment", "loss L")
+	p := lab.NewPlot("", "t, position on the segment", "loss L")
 	p.X.Min, p.X.Max = 0, 1
 	p.Y.Min = 0
 	lines := []struct {
@@ -412,7 +413,7 @@ func runChordSegment(ctx context.Context, args Args, rng *rand.Rand) (*Result, e
 		{frozenChord, 0, true, "its chord"},
 	}
 	for _, l := range lines {
-		s, err := Series(l.xys, l.colour, l.dashed)
+		s, err := lab.Series(l.xys, l.colour, l.dashed)
 		if err != nil {
 			return nil, err
 		}
@@ -422,7 +423,7 @@ func runChordSegment(ctx context.Context, args Args, rng *rand.Rand) (*Result, e
 		p.Add(s)
 		p.Legend.Add(l.name, s)
 	}
-	dot, err := Points(plotter.XYs{{X: w.t, Y: w.loss}}, 7)
+	dot, err := lab.Points(plotter.XYs{{X: w.t, Y: w.loss}}, 7)
 	if err != nil {
 		return nil, err
 	}
@@ -433,18 +434,18 @@ func runChordSegment(ctx context.Context, args Args, rng *rand.Rand) (*Result, e
 	return r, nil
 }
 
-var lineCurvature = &Experiment{
+var lineCurvature = &lab.Experiment{
 	Name: "line-curvature",
 	Doc: "The loss along a random line in weight space and its second derivative, split into the teacher's term " +
 		"ℓ″(z)(dz/ds)², never negative, and the term ℓ′(z)d²z/ds², which vanishes when the logit is affine in the weights.",
-	Params: []Param{
-		Choice("model", "tanh", []string{"tanh", "logistic"}, "the model: a one-hidden-layer tanh network or logistic regression, both with the logistic loss"),
-		Int("hidden", 8, 1, 64, "the width of the tanh network's hidden layer"),
-		Float("span", 2, 0.1, 10, "the line runs from s = −span to s = span"),
-		Int("steps", 200, 10, 5000, "the number of equal steps along the line"),
-		Int("points", 80, 4, 2000, "the number of points in the toy data set (two half-moons)"),
+	Params: []lab.Param{
+		lab.Choice("model", "tanh", []string{"tanh", "logistic"}, "the model: a one-hidden-layer tanh network or logistic regression, both with the logistic loss"),
+		lab.Int("hidden", 8, 1, 64, "the width of the tanh network's hidden layer"),
+		lab.Float("span", 2, 0.1, 10, "the line runs from s = −span to s = span"),
+		lab.Int("steps", 200, 10, 5000, "the number of equal steps along the line"),
+		lab.Int("points", 80, 4, 2000, "the number of points in the toy data set (two half-moons)"),
 	},
-	Alt: func(a Args) string {
+	Alt: func(a lab.Args) string {
 		if a.Choice("model") == "logistic" {
 			return "Two panels against the position s on a random line in the weights of logistic regression. Top: the loss, a convex curve. " +
 				"Bottom: its second derivative is positive everywhere and equals the teacher's term, while the other term is identically zero."
@@ -509,7 +510,7 @@ func lineTerms(net *nn.Net, d nn.Data, theta, dir []float64) (loss, teacher, res
 	return loss / float64(n), teacher / float64(n), rest / float64(n)
 }
 
-func runLineCurvature(ctx context.Context, args Args, rng *rand.Rand) (*Result, error) {
+func runLineCurvature(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.Result, error) {
 	d := moonsData(rng, args.Int("points"), moonsNoise)
 	var net *nn.Net
 	if args.Choice("model") == "tanh" {
@@ -524,7 +525,7 @@ func runLineCurvature(ctx context.Context, args Args, rng *rand.Rand) (*Result, 
 	dir := nn.RandomDirection(rng, net.NumParams())
 
 	span, steps := args.Float("span"), args.Int("steps")
-	r := &Result{Cols: 1, Data: Table{Header: []string{"s", "loss", "curvature", "teacher_term", "logit_curvature_term"}}}
+	r := &lab.Result{Cols: 1, Data: lab.Table{Header: []string{"s", "loss", "curvature", "teacher_term", "logit_curvature_term"}}}
 	var lossXY, totalXY, teacherXY, restXY plotter.XYs
 	theta, hv := make([]float64, len(theta0)), make([]float64, len(theta0))
 	hessErr, lossErr, maxRest := 0.0, 0.0, 0.0
@@ -585,10 +586,10 @@ func runLineCurvature(ctx context.Context, args Args, rng *rand.Rand) (*Result, 
 			minTotal >= 0, "smallest second derivative %.4g", minTotal)
 	}
 
-	top := NewPlot("", "", "loss L(θ₀ + s d)")
+	top := lab.NewPlot("", "", "loss L(θ₀ + s d)")
 	top.X.Min, top.X.Max = -span, span
 	top.Y.Min = 0
-	ls, err := Series(lossXY, 0, false)
+	ls, err := lab.Series(lossXY, 0, false)
 	if err != nil {
 		return nil, err
 	}
@@ -599,13 +600,13 @@ func runLineCurvature(ctx context.Context, args Args, rng *rand.Rand) (*Result, 
 	}
 	top.Y.Max = maxLoss * 1.1
 
-	bottom := NewPlot("", "s, position along the line", "d²L/ds²")
+	bottom := lab.NewPlot("", "s, position along the line", "d²L/ds²")
 	bottom.X.Min, bottom.X.Max = -span, span
-	zero, err := Series(plotter.XYs{{X: -span, Y: 0}, {X: span, Y: 0}}, 7, false)
+	zero, err := lab.Series(plotter.XYs{{X: -span, Y: 0}, {X: span, Y: 0}}, 7, false)
 	if err != nil {
 		return nil, err
 	}
-	zero.Color = Gray
+	zero.Color = lab.Gray
 	zero.Width /= 2
 	bottom.Add(zero)
 	ylo, yhi := 0.0, 0.0
@@ -619,7 +620,7 @@ func runLineCurvature(ctx context.Context, args Args, rng *rand.Rand) (*Result, 
 		{teacherXY, 2, true, "ℓ″(z) (dz/ds)², the teacher's term"},
 		{restXY, 1, true, "ℓ′(z) d²z/ds², the logit's own curvature"},
 	} {
-		s, err := Series(c.xys, c.colour, c.dashed)
+		s, err := lab.Series(c.xys, c.colour, c.dashed)
 		if err != nil {
 			return nil, err
 		}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/nonconvex/explainer/figures"
+	"github.com/nonconvex/explainer/figures/lab"
 )
 
 // figures lists the experiments.
@@ -22,12 +22,12 @@ func (c *cli) figures(args []string) error {
 }
 
 // printExperiments lists each experiment with its parameters.
-func printExperiments(w io.Writer, reg *figures.Registry) {
+func printExperiments(w io.Writer, reg *lab.Registry) {
 	for i, e := range reg.Experiments {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintf(w, "%s  (figures/%s)\n", e.Name, figures.SourceFile(e))
+		fmt.Fprintf(w, "%s  (%s)\n", e.Name, lab.SourceFile(e))
 		fmt.Fprintf(w, "    %s\n", wrap(e.Doc, 76, "    "))
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for _, p := range e.AllParams() {

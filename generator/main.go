@@ -23,6 +23,7 @@ import (
 	"syscall"
 
 	"github.com/nonconvex/explainer/figures"
+	"github.com/nonconvex/explainer/figures/lab"
 )
 
 func main() {
@@ -37,7 +38,7 @@ func main() {
 // it knows. Tests give it their own.
 type cli struct {
 	stdout, stderr io.Writer
-	registry       *figures.Registry
+	registry       *lab.Registry
 }
 
 // errUsage marks a command-line mistake, already explained to the user.

@@ -235,7 +235,7 @@ func TestFiguresListsEveryExperimentWithItsParameters(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit status %d", code)
 	}
-	for _, s := range []string{"line  (figures/sitetest.go)", "slope   float  = 1   a number in [-10, 10]; the slope", "seed    int    = 1"} {
+	for _, s := range []string{"line  (sitetest/sitetest.go)", "slope   float  = 1   a number in [-10, 10]; the slope", "seed    int    = 1"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("the listing lacks %q:\n%s", s, out)
 		}

@@ -18,7 +18,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/nonconvex/explainer/figures"
+	"github.com/nonconvex/explainer/figures/lab"
 )
 
 // format names the entry layout; changing it invalidates every entry.
@@ -53,7 +53,7 @@ func (c *Cache) path(key string) string {
 
 // Get returns the entry for key. A missing entry returns os.ErrNotExist;
 // a damaged one returns ErrCorrupt.
-func (c *Cache) Get(key string) (*figures.Output, error) {
+func (c *Cache) Get(key string) (*lab.Output, error) {
 	if c.Dir == "" || key == "" {
 		return nil, os.ErrNotExist
 	}
@@ -65,7 +65,7 @@ func (c *Cache) Get(key string) (*figures.Output, error) {
 	if !ok || string(sum) != checksum(payload) {
 		return nil, fmt.Errorf("%w %s: checksum mismatch", ErrCorrupt, key[:12])
 	}
-	var out figures.Output
+	var out lab.Output
 	if err := json.Unmarshal(payload, &out); err != nil {
 		return nil, fmt.Errorf("%w %s: %v", ErrCorrupt, key[:12], err)
 	}
@@ -74,7 +74,7 @@ func (c *Cache) Get(key string) (*figures.Output, error) {
 
 // Put stores out under key. It writes a temporary file and renames it,
 // so a reader never sees half an entry.
-func (c *Cache) Put(key string, out *figures.Output) error {
+func (c *Cache) Put(key string, out *lab.Output) error {
 	if c.Dir == "" || key == "" {
 		return nil
 	}

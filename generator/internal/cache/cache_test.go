@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/nonconvex/explainer/figures"
+	"github.com/nonconvex/explainer/figures/lab"
 )
 
 func TestKey(t *testing.T) {
@@ -27,8 +27,8 @@ func TestPutGet(t *testing.T) {
 	if _, err := c.Get(key); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("Get of a missing entry = %v, want ErrNotExist", err)
 	}
-	out := &figures.Output{SVG: "<svg/>", CSV: "x\n1\n", Values: []figures.Value{{Name: "v", Text: "1", Number: 1}},
-		Checks: []figures.Check{{Name: "c", Claim: "it holds", Passed: true, Detail: "1 = 1"}}}
+	out := &lab.Output{SVG: "<svg/>", CSV: "x\n1\n", Values: []lab.Value{{Name: "v", Text: "1", Number: 1}},
+		Checks: []lab.Check{{Name: "c", Claim: "it holds", Passed: true, Detail: "1 = 1"}}}
 	if err := c.Put(key, out); err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestPutGet(t *testing.T) {
 func TestCorruptEntries(t *testing.T) {
 	c := Cache{Dir: t.TempDir()}
 	key := Key("a", "x=1", "fp")
-	c.Put(key, &figures.Output{SVG: "<svg/>"})
+	c.Put(key, &lab.Output{SVG: "<svg/>"})
 	p := c.path(key)
 	data, _ := os.ReadFile(p)
 	for name, bad := range map[string][]byte{
@@ -63,7 +63,7 @@ func TestCorruptEntries(t *testing.T) {
 
 func TestZeroCacheCachesNothing(t *testing.T) {
 	var c Cache
-	if err := c.Put("k", &figures.Output{}); err != nil {
+	if err := c.Put("k", &lab.Output{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Get("k"); !errors.Is(err, os.ErrNotExist) {

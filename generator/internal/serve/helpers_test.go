@@ -21,7 +21,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 
-	"github.com/nonconvex/explainer/figures"
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/generator/internal/site"
 )
 
@@ -63,31 +63,31 @@ Prose of B.
 // drawing also depends on *style, so a test can change a figure without
 // touching its directive, as an edit to an experiment's code would; the
 // fingerprint follows *style, as it would follow the code.
-func fakeExperiments(style *atomic.Int64, runs *atomic.Int64) *figures.Registry {
-	line := &figures.Experiment{
+func fakeExperiments(style *atomic.Int64, runs *atomic.Int64) *lab.Registry {
+	line := &lab.Experiment{
 		Name:   "line",
 		Doc:    "A straight line.",
-		Params: []figures.Param{figures.Float("slope", 1, -10, 10, "the slope")},
-		Run: func(ctx context.Context, a figures.Args, _ *rand.Rand) (*figures.Result, error) {
+		Params: []lab.Param{lab.Float("slope", 1, -10, 10, "the slope")},
+		Run: func(ctx context.Context, a lab.Args, _ *rand.Rand) (*lab.Result, error) {
 			runs.Add(1)
 			slope := a.Float("slope")
-			p := figures.NewPlot("A line, style "+strconv.FormatInt(style.Load(), 10), "x", "y")
+			p := lab.NewPlot("A line, style "+strconv.FormatInt(style.Load(), 10), "x", "y")
 			xys := plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: slope}}
-			l, err := figures.Series(xys, int(style.Load()%4), false)
+			l, err := lab.Series(xys, int(style.Load()%4), false)
 			if err != nil {
 				return nil, err
 			}
 			p.Add(l)
-			r := &figures.Result{Plots: []*plot.Plot{p}, Width: 120, Height: 90}
-			r.Data = figures.Table{Header: []string{"x", "y"}}
+			r := &lab.Result{Plots: []*plot.Plot{p}, Width: 120, Height: 90}
+			r.Data = lab.Table{Header: []string{"x", "y"}}
 			r.Data.Add(0.0, 0.0)
 			r.Data.Add(1.0, slope)
 			r.Float("slope", "%.2f", slope)
 			return r, nil
 		},
 	}
-	reg := figures.NewRegistry(line)
-	reg.Fingerprint = func(*figures.Experiment) string { return "style" + strconv.FormatInt(style.Load(), 10) }
+	reg := lab.NewRegistry(line)
+	reg.Fingerprint = func(*lab.Experiment) string { return "style" + strconv.FormatInt(style.Load(), 10) }
 	return reg
 }
 

@@ -11,7 +11,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/nonconvex/explainer/figures"
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/generator/internal/markup"
 )
 
@@ -79,7 +79,7 @@ type reference struct {
 
 type experimentDoc struct {
 	Name, Doc, File string
-	Params          []figures.Param
+	Params          []lab.Param
 	UsedBy          []usedBy
 }
 
@@ -204,7 +204,7 @@ func (r *renderer) experiments(uses []*use) ([]byte, error) {
 	}
 	for _, e := range r.b.cfg.Registry.Experiments {
 		p.Experiments = append(p.Experiments, experimentDoc{
-			Name: e.Name, Doc: e.Doc, File: figures.SourceFile(e), Params: e.AllParams(), UsedBy: users[e.Name],
+			Name: e.Name, Doc: e.Doc, File: lab.SourceFile(e), Params: e.AllParams(), UsedBy: users[e.Name],
 		})
 	}
 	return r.execute("experiments", p)

@@ -7,7 +7,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/nonconvex/explainer/figures"
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/generator/internal/diag"
 	"github.com/nonconvex/explainer/generator/internal/markup"
 )
@@ -157,7 +157,7 @@ func declares(a *article, id string) bool {
 	return false
 }
 
-func valueNames(o *figures.Output) string {
+func valueNames(o *lab.Output) string {
 	var names []string
 	for _, v := range o.Values {
 		names = append(names, v.Name)
@@ -165,7 +165,7 @@ func valueNames(o *figures.Output) string {
 	return orNone(names)
 }
 
-func checkNames(o *figures.Output) string {
+func checkNames(o *lab.Output) string {
 	var names []string
 	for _, c := range o.Checks {
 		names = append(names, c.Name)

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/nonconvex/explainer/figures"
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/generator/internal/cache"
 	"github.com/nonconvex/explainer/generator/internal/diag"
 	"github.com/nonconvex/explainer/generator/internal/markup"
@@ -18,10 +18,10 @@ import (
 // A job is one distinct (experiment, parameters) pair; every directive
 // asking for it shares its output.
 type job struct {
-	args figures.Args
+	args lab.Args
 	key  string // the memory-cache key: name, canonical arguments, fingerprint
 	disk string // the disk-cache key; "" if the code is unknown
-	out  *figures.Output
+	out  *lab.Output
 	err  error
 	ran  bool // computed in this build, not found in a cache
 }
@@ -57,7 +57,7 @@ func (b *Builder) collect(c *content) ([]*use, []*job, diag.List) {
 			}
 			args, perrs := e.Parse(given)
 			for _, err := range perrs {
-				var pe *figures.ParamError
+				var pe *lab.ParamError
 				errors.As(err, &pe)
 				errs.Add(pos[pe.Param], "%s: %v", what, err)
 			}
@@ -120,7 +120,7 @@ func (b *Builder) run(ctx context.Context, jobs []*job) {
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			start := time.Now()
-			j.out, j.err = figures.Execute(ctx, j.args, b.cfg.Budget)
+			j.out, j.err = lab.Execute(ctx, j.args, b.cfg.Budget)
 			j.ran = true
 			b.logf("ran %s %s in %v", j.args.Experiment().Name, j.args.Canonical(), time.Since(start).Round(time.Millisecond))
 			if j.err != nil {

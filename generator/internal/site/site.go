@@ -47,6 +47,7 @@ import (
 	"time"
 
 	"github.com/nonconvex/explainer/figures"
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/generator/internal/cache"
 	"github.com/nonconvex/explainer/generator/internal/markup"
 )
@@ -60,11 +61,11 @@ type Config struct {
 	Base    string // the URL path the site is served under; "/" if empty
 	Cache   string // the cache folder; ".cache" if empty, "-" for none
 	Jobs    int    // experiments run at once; GOMAXPROCS if zero
-	// Budget is the time one experiment may take; figures.DefaultBudget
+	// Budget is the time one experiment may take; lab.DefaultBudget
 	// if zero.
 	Budget time.Duration
 	// Registry holds the experiments; figures.Default() if nil.
-	Registry *figures.Registry
+	Registry *lab.Registry
 	// Drafts includes articles whose front matter says draft: true.
 	Drafts bool
 	// Log, if set, receives a line per experiment run and a summary.
@@ -124,10 +125,10 @@ type Builder struct {
 	logMu sync.Mutex
 
 	mu      sync.Mutex
-	parsed  map[string]parsed          // by content path, valid for its source
-	outputs map[string]*figures.Output // by job key
-	written map[string][32]byte        // output path to content hash, last build
-	out     *output                    // where builds are published; made by the first build
+	parsed  map[string]parsed      // by content path, valid for its source
+	outputs map[string]*lab.Output // by job key
+	written map[string][32]byte    // output path to content hash, last build
+	out     *output                // where builds are published; made by the first build
 }
 
 // parsed is an article parsed earlier, kept with the source it came from.
@@ -145,7 +146,7 @@ func NewBuilder(cfg Config) *Builder {
 		parser:  markup.NewParser(),
 		cache:   cache.Cache{Dir: cfg.Cache},
 		parsed:  make(map[string]parsed),
-		outputs: make(map[string]*figures.Output),
+		outputs: make(map[string]*lab.Output),
 	}
 }
 

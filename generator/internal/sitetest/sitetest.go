@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nonconvex/explainer/figures"
+	"github.com/nonconvex/explainer/figures/lab"
 	"golang.org/x/tools/txtar"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -89,7 +89,7 @@ The sum is :val[run-sum.sum]; compare @first/fig-line [@boyd2004, §3.2].
 
 // Fakes is a registry of fake experiments that counts their runs.
 type Fakes struct {
-	Registry *figures.Registry
+	Registry *lab.Registry
 
 	mu     sync.Mutex
 	runs   map[string]int
@@ -106,21 +106,21 @@ type Fakes struct {
 //	slow     waits for its context to end
 func NewFakes() *Fakes {
 	f := &Fakes{runs: make(map[string]int), prints: make(map[string]string)}
-	line := &figures.Experiment{
+	line := &lab.Experiment{
 		Name:   "line",
 		Doc:    "A straight line.",
-		Params: []figures.Param{figures.Float("slope", 1, -10, 10, "the slope"), figures.Int("points", 11, 2, 1000, "points drawn")},
-		Run: f.counted("line", func(a figures.Args) (*figures.Result, error) {
+		Params: []lab.Param{lab.Float("slope", 1, -10, 10, "the slope"), lab.Int("points", 11, 2, 1000, "points drawn")},
+		Run: f.counted("line", func(a lab.Args) (*lab.Result, error) {
 			s, n := a.Float("slope"), a.Int("points")
-			r := &figures.Result{Data: figures.Table{Header: []string{"x", "y"}}}
+			r := &lab.Result{Data: lab.Table{Header: []string{"x", "y"}}}
 			var xys plotter.XYs
 			for i := range n {
 				x := float64(i) / float64(n-1)
 				xys = append(xys, plotter.XY{X: x, Y: s * x})
 				r.Data.Add(x, s*x)
 			}
-			p := figures.NewPlot("", "x", "y")
-			l, err := figures.Series(xys, 0, false)
+			p := lab.NewPlot("", "x", "y")
+			l, err := lab.Series(xys, 0, false)
 			if err != nil {
 				return nil, err
 			}
@@ -131,58 +131,58 @@ func NewFakes() *Fakes {
 			return r, nil
 		}),
 	}
-	wave := &figures.Experiment{
+	wave := &lab.Experiment{
 		Name:   "wave",
 		Doc:    "A sine wave.",
-		Params: []figures.Param{figures.Float("freq", 1, 0.1, 10, "the frequency")},
-		Alt:    func(a figures.Args) string { return "A sine wave." },
-		Run: f.counted("wave", func(a figures.Args) (*figures.Result, error) {
+		Params: []lab.Param{lab.Float("freq", 1, 0.1, 10, "the frequency")},
+		Alt:    func(a lab.Args) string { return "A sine wave." },
+		Run: f.counted("wave", func(a lab.Args) (*lab.Result, error) {
 			var xys plotter.XYs
 			for i := range 50 {
 				x := float64(i) / 49
 				xys = append(xys, plotter.XY{X: x, Y: math.Sin(2 * math.Pi * a.Float("freq") * x)})
 			}
-			p := figures.NewPlot("", "x", "sin")
-			l, _ := figures.Series(xys, 1, true)
+			p := lab.NewPlot("", "x", "sin")
+			l, _ := lab.Series(xys, 1, true)
 			p.Add(l)
-			r := &figures.Result{Plots: []*plot.Plot{p}}
+			r := &lab.Result{Plots: []*plot.Plot{p}}
 			r.Float("freq", "%g", a.Float("freq"))
 			return r, nil
 		}),
 	}
-	numbers := &figures.Experiment{
+	numbers := &lab.Experiment{
 		Name:   "numbers",
 		Doc:    "Sums the first n integers.",
-		Params: []figures.Param{figures.Int("n", 3, 1, 100, "how many")},
-		Run: f.counted("numbers", func(a figures.Args) (*figures.Result, error) {
-			r := &figures.Result{}
+		Params: []lab.Param{lab.Int("n", 3, 1, 100, "how many")},
+		Run: f.counted("numbers", func(a lab.Args) (*lab.Result, error) {
+			r := &lab.Result{}
 			n := a.Int("n")
 			r.Int("sum", n*(n+1)/2)
 			r.Check("formula", "the sum is n(n+1)/2", true, "n = %d", n)
 			return r, nil
 		}),
 	}
-	panics := &figures.Experiment{Name: "panics", Doc: "Panics.", Run: f.counted("panics", func(a figures.Args) (*figures.Result, error) {
+	panics := &lab.Experiment{Name: "panics", Doc: "Panics.", Run: f.counted("panics", func(a lab.Args) (*lab.Result, error) {
 		var m map[string]int
 		m["x"]++
 		return nil, nil
 	})}
-	nan := &figures.Experiment{Name: "nan", Doc: "Computes a NaN.", Run: f.counted("nan", func(a figures.Args) (*figures.Result, error) {
-		r := &figures.Result{}
+	nan := &lab.Experiment{Name: "nan", Doc: "Computes a NaN.", Run: f.counted("nan", func(a lab.Args) (*lab.Result, error) {
+		r := &lab.Result{}
 		r.Float("ratio", "%.3f", math.Inf(1)-math.Inf(1))
 		return r, nil
 	})}
-	slow := &figures.Experiment{Name: "slow", Doc: "Takes forever.", Run: func(ctx context.Context, a figures.Args, _ *rand.Rand) (*figures.Result, error) {
+	slow := &lab.Experiment{Name: "slow", Doc: "Takes forever.", Run: func(ctx context.Context, a lab.Args, _ *rand.Rand) (*lab.Result, error) {
 		f.count("slow")
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		case <-time.After(time.Minute):
-			return &figures.Result{}, nil
+			return &lab.Result{}, nil
 		}
 	}}
-	f.Registry = figures.NewRegistry(line, wave, numbers, panics, nan, slow)
-	f.Registry.Fingerprint = func(e *figures.Experiment) string {
+	f.Registry = lab.NewRegistry(line, wave, numbers, panics, nan, slow)
+	f.Registry.Fingerprint = func(e *lab.Experiment) string {
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		if fp, ok := f.prints[e.Name]; ok {
@@ -193,8 +193,8 @@ func NewFakes() *Fakes {
 	return f
 }
 
-func (f *Fakes) counted(name string, run func(figures.Args) (*figures.Result, error)) func(context.Context, figures.Args, *rand.Rand) (*figures.Result, error) {
-	return func(_ context.Context, a figures.Args, _ *rand.Rand) (*figures.Result, error) {
+func (f *Fakes) counted(name string, run func(lab.Args) (*lab.Result, error)) func(context.Context, lab.Args, *rand.Rand) (*lab.Result, error) {
+	return func(_ context.Context, a lab.Args, _ *rand.Rand) (*lab.Result, error) {
 		f.count(name)
 		return run(a)
 	}

@@ -1,4 +1,4 @@
-package figures
+package lab
 
 import (
 	"context"
@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
 )
 
 func experiment(name string, run func(ctx context.Context, a Args, rng *rand.Rand) (*Result, error)) *Experiment {
@@ -25,7 +28,7 @@ func TestExecuteTurnsFailuresIntoErrors(t *testing.T) {
 		{"panic", func(context.Context, Args, *rand.Rand) (*Result, error) {
 			nilMap["x"] = 1
 			return nil, nil
-		}, `^panic: assignment to entry in nil map \(at figures/execute_test.go:\d+\)$`},
+		}, `^panic: assignment to entry in nil map \(at lab/execute_test.go:\d+\)$`},
 		{"nan", func(context.Context, Args, *rand.Rand) (*Result, error) {
 			r := &Result{}
 			r.Float("height", "%.3f", math.NaN())
@@ -88,8 +91,31 @@ func TestExecuteSeedsTheRandomSourceFromTheSeedParameter(t *testing.T) {
 }
 
 func TestExecuteDrawsDeterministicSVG(t *testing.T) {
-	e := Default().Experiments[0]
-	a, b := mustExecute(t, e, nil), mustExecute(t, e, nil)
+	e := experiment("draws", func(_ context.Context, _ Args, rng *rand.Rand) (*Result, error) {
+		r := &Result{Data: Table{Header: []string{"x", "y"}}}
+		var xys plotter.XYs
+		for i := range 20 {
+			x, y := float64(i), rng.NormFloat64()
+			xys = append(xys, plotter.XY{X: x, Y: y})
+			r.Data.Add(x, y)
+		}
+		p := NewPlot("A walk", "step", "value")
+		l, err := Series(xys, 0, false)
+		if err != nil {
+			return nil, err
+		}
+		p.Add(l)
+		r.Plots = []*plot.Plot{p}
+		return r, nil
+	})
+	run := func() *Output {
+		out, err := Execute(context.Background(), e.MustParse(nil), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	a, b := run(), run()
 	if a.SVG != b.SVG || a.CSV != b.CSV {
 		t.Error("two runs with the same arguments differ")
 	}

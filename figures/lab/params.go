@@ -1,4 +1,4 @@
-package figures
+package lab
 
 import (
 	"fmt"
@@ -63,7 +63,7 @@ func Choice(name, def string, choices []string, doc string) Param {
 
 func (p Param) mustAccept(s string) {
 	if _, err := p.parse(s); err != nil {
-		panic(fmt.Sprintf("figures: default of parameter %s: %v", p.Name, err))
+		panic(fmt.Sprintf("lab: default of parameter %s: %v", p.Name, err))
 	}
 }
 
@@ -160,7 +160,7 @@ func (e *Experiment) Parse(given map[string]string) (Args, []error) {
 func (e *Experiment) MustParse(given map[string]string) Args {
 	a, errs := e.Parse(given)
 	if len(errs) > 0 {
-		panic(fmt.Sprintf("figures: %s: %v", e.Name, errs[0]))
+		panic(fmt.Sprintf("lab: %s: %v", e.Name, errs[0]))
 	}
 	return a
 }
@@ -193,7 +193,7 @@ func (a Args) Canonical() string {
 func (a Args) String(name string) string {
 	v, ok := a.vals[name]
 	if !ok {
-		panic(fmt.Sprintf("figures: experiment %s has no parameter %s", a.exp.Name, name))
+		panic(fmt.Sprintf("lab: experiment %s has no parameter %s", a.exp.Name, name))
 	}
 	return v
 }
@@ -220,7 +220,7 @@ func (a Args) Choice(name string) string { return a.typed(name, KindChoice) }
 // parameter with another kind: a programmer error its test catches.
 func (a Args) typed(name string, k Kind) string {
 	if p, ok := a.exp.Param(name); ok && p.Kind != k {
-		panic(fmt.Sprintf("figures: experiment %s: parameter %s is a %v, not a %v", a.exp.Name, name, p.Kind, k))
+		panic(fmt.Sprintf("lab: experiment %s: parameter %s is a %v, not a %v", a.exp.Name, name, p.Kind, k))
 	}
 	return a.String(name)
 }

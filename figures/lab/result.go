@@ -1,4 +1,4 @@
-package figures
+package lab
 
 import (
 	"bytes"
@@ -135,7 +135,7 @@ func (t *Table) Add(cells ...any) {
 		case bool:
 			row[i] = strconv.FormatBool(c)
 		default:
-			panic(fmt.Sprintf("figures: table cell of type %T", c))
+			panic(fmt.Sprintf("lab: table cell of type %T", c))
 		}
 	}
 	t.Rows = append(t.Rows, row)

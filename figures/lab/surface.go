@@ -1,4 +1,4 @@
-package figures
+package lab
 
 import (
 	"fmt"
@@ -76,13 +76,17 @@ func Sequential() palette.Palette { return mustBrewer(brewer.TypeSequential, "Yl
 // Diverging is a colour-blind-safe palette (ColorBrewer RdBu, red for
 // high values, blue for low) for values of both signs around a middle
 // value.
-func Diverging() palette.Palette {
-	cs := mustBrewer(brewer.TypeDiverging, "RdBu", 11).Colors()
-	rev := make([]color.Color, len(cs))
+func Diverging() palette.Palette { return Reversed(mustBrewer(brewer.TypeDiverging, "RdBu", 11)) }
+
+// Reversed returns pal's colours in reverse order, as when a sequential
+// palette should be darkest at the lowest value.
+func Reversed(pal palette.Palette) palette.Palette {
+	cs := pal.Colors()
+	rev := make(colors, len(cs))
 	for i, c := range cs {
 		rev[len(cs)-1-i] = c
 	}
-	return colors(rev)
+	return rev
 }
 
 // colors is a palette of given colours.
@@ -93,7 +97,7 @@ func (p colors) Colors() []color.Color { return p }
 func mustBrewer(kind brewer.PaletteType, name string, n int) palette.Palette {
 	p, err := brewer.GetPalette(kind, name, n)
 	if err != nil {
-		panic(fmt.Sprintf("figures: palette %s: %v", name, err))
+		panic(fmt.Sprintf("lab: palette %s: %v", name, err))
 	}
 	return p
 }

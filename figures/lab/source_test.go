@@ -1,0 +1,57 @@
+package lab
+
+import (
+	"context"
+	"maps"
+	"math/rand/v2"
+	"testing"
+	"testing/fstest"
+)
+
+// runA and runB stand for two experiments' runs; both are defined in this
+// file, so both belong to lab/source_test.go.
+func runA(context.Context, Args, *rand.Rand) (*Result, error) { return nil, nil }
+func runB(context.Context, Args, *rand.Rand) (*Result, error) { return nil, nil }
+
+func TestSourceFileNamesFolderAndFile(t *testing.T) {
+	if got := SourceFile(&Experiment{Run: runA}); got != "lab/source_test.go" {
+		t.Errorf("SourceFile() = %q, want lab/source_test.go", got)
+	}
+}
+
+func TestFingerprintFollowsExactlyTheEditedFile(t *testing.T) {
+	a := &Experiment{Name: "a", Run: runA}
+	b := &Experiment{Name: "b", Run: runB}
+	tree := fstest.MapFS{
+		"source_test.go": {Data: []byte("package lab // a and b")},
+		"plot.go":        {Data: []byte("package lab // shared")},
+		"nn/net.go":      {Data: []byte("package nn")},
+	}
+	exps := []*Experiment{a, b}
+	base := Fingerprints(tree, "lab", exps, "go1")
+	if base["a"] == "" || base["a"] != base["b"] {
+		t.Fatalf("experiments in one file should share a fingerprint: %v", base)
+	}
+	edit := func(name, data string) map[string]string {
+		t2 := maps.Clone(tree)
+		t2[name] = &fstest.MapFile{Data: []byte(data)}
+		return Fingerprints(t2, "lab", exps, "go1")
+	}
+	for _, name := range []string{"plot.go", "nn/net.go", "source_test.go"} {
+		if got := edit(name, "package lab // edited"); got["a"] == base["a"] {
+			t.Errorf("editing %s left the fingerprint unchanged", name)
+		}
+	}
+	if got := Fingerprints(tree, "lab", exps, "go2"); got["a"] == base["a"] {
+		t.Error("a new toolchain left the fingerprint unchanged")
+	}
+	if got := edit("notes_test.go", "package lab"); got["a"] != base["a"] {
+		t.Error("adding a test file changed the fingerprint")
+	}
+	if got := Fingerprints(tree, "figures", exps, "go1"); len(got) != 0 {
+		t.Errorf("experiments defined outside the embedded folder got fingerprints %v", got)
+	}
+	if got := Fingerprints(fstest.MapFS{"plot.go": tree["plot.go"]}, "lab", exps, "go1"); len(got) != 0 {
+		t.Errorf("experiments whose file is not embedded got fingerprints %v", got)
+	}
+}
