@@ -49,6 +49,10 @@ func (b *builder) meta(data *frontmatter.Data) {
 		addError(b.pc, 0, "missing front matter: start the file with ---, a title: and a description:, and ---")
 		return
 	}
+	if delim, closed := frontMatterClosed(b.doc.src); !closed {
+		addError(b.pc, 0, "front matter is not closed: end it with a line %s after its last field", delim)
+		return
+	}
 	m := &b.doc.Meta
 	if err := data.Decode(m); err != nil {
 		b.yamlErrors(err)
@@ -104,6 +108,32 @@ func (b *builder) keyOffset(key string) int {
 		}
 	}
 	return 0
+}
+
+// MetaPos returns the position of the front matter line that sets key,
+// or the start of the file if none does: where an error about the
+// field's value belongs.
+func (d *Doc) MetaPos(key string) diag.Pos {
+	lines := newLineIndex(d.Name, d.src)
+	b := &builder{doc: d, lines: lines}
+	return lines.pos(b.keyOffset(key))
+}
+
+// frontMatterClosed reports whether front matter that src opens with a
+// line of dashes is closed by the same line later; the front matter
+// extension would otherwise take the whole file for it. It also returns
+// the opening line.
+func frontMatterClosed(src []byte) (delim string, closed bool) {
+	first, rest, _ := bytes.Cut(src, []byte("\n"))
+	delim = string(bytes.TrimSuffix(first, []byte("\r")))
+	for len(rest) > 0 {
+		var line []byte
+		line, rest, _ = bytes.Cut(rest, []byte("\n"))
+		if string(bytes.TrimSuffix(line, []byte("\r"))) == delim {
+			return delim, true
+		}
+	}
+	return delim, false
 }
 
 // SmartPunctuation gives plain text (front matter, an experiment's claims)

@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"cmp"
 	"errors"
+	"fmt"
 	"io/fs"
-	"os"
+	"net/url"
 	"path"
 	"path/filepath"
 	"slices"
@@ -47,6 +48,7 @@ type content struct {
 	articles []*article // in reading order
 	bib      *bib.Bibliography
 	static   map[string][]byte // other files, by slash path
+	drafts   map[string]*article // drafts left out of the build, by slug
 }
 
 // Ignored reports whether a file name is an editor's temporary or backup
@@ -64,46 +66,37 @@ func Ignored(name string) bool {
 // read loads and parses the content folder, reusing articles whose source
 // has not changed since the last build.
 func (b *Builder) read() (*content, diag.List) {
-	var errs diag.List
 	root := b.cfg.Content
-	c := &content{static: make(map[string][]byte)}
-	var mdFiles []string
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			errs.Add(diag.Pos{File: p}, "%v", unwrapPathError(err))
-			return nil
-		}
-		if p != root && Ignored(d.Name()) {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() {
-			return nil
-		}
-		rel, _ := filepath.Rel(root, p)
-		rel = filepath.ToSlash(rel)
-		switch {
-		case strings.HasSuffix(rel, ".md"):
-			mdFiles = append(mdFiles, p)
-		case rel == "site.yaml" || rel == "references.bib":
-		default:
-			data, err := os.ReadFile(p)
-			if err != nil {
-				errs.Add(diag.Pos{File: p}, "%v", unwrapPathError(err))
-				return nil
-			}
-			c.static[rel] = data
-		}
-		return nil
-	})
-	if err != nil {
-		errs.Add(diag.Pos{File: root}, "%v", unwrapPathError(err))
+	sources, errs, ok := walk(root)
+	if !ok {
 		return nil, errs
 	}
-	c.settings, errs = readSettings(root, errs)
-	c.bib, errs = readBib(root, errs)
+	c := &content{static: make(map[string][]byte), drafts: make(map[string]*article)}
+	var settings, bibliography *source
+	var mdFiles []source
+	for _, s := range sources {
+		switch {
+		case s.rel == "site.yaml":
+			settings = &s
+		case s.rel == "references.bib":
+			bibliography = &s
+		case isArticle(s.rel):
+			if msg := checkArticlePath(root, s.rel); msg != "" {
+				errs.Add(diag.Pos{File: s.path}, "%s", msg)
+				continue
+			}
+			mdFiles = append(mdFiles, s)
+		default:
+			data, err := readRegular(s.file)
+			if err != nil {
+				errs.Add(diag.Pos{File: s.path}, "%v", err)
+				continue
+			}
+			c.static[s.rel] = data
+		}
+	}
+	c.settings, errs = readSettings(root, settings, errs)
+	c.bib, errs = readBib(root, bibliography, errs)
 
 	articles := make([]*article, len(mdFiles))
 	var wg sync.WaitGroup
@@ -111,15 +104,15 @@ func (b *Builder) read() (*content, diag.List) {
 	// Twice as many parses as processors: while one waits for its file,
 	// another can parse.
 	sem := make(chan struct{}, 2*b.cfg.Jobs)
-	for i, p := range mdFiles {
+	for i, s := range mdFiles {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			a, err := b.parse(root, p)
+			a, err := b.parse(s)
 			mu.Lock()
 			defer mu.Unlock()
-			errs.Merge(diag.Pos{File: p}, err)
+			errs.Merge(diag.Pos{File: s.path}, err)
 			articles[i] = a
 		}()
 	}
@@ -127,7 +120,10 @@ func (b *Builder) read() (*content, diag.List) {
 	for _, a := range articles {
 		switch {
 		case a == nil || a.doc == nil:
+		case a.doc.Meta.Draft && !b.cfg.Drafts && a.slug == "":
+			errs.Add(a.doc.MetaPos("draft"), "the home page cannot be a draft: remove draft: true, or build with -drafts")
 		case a.doc.Meta.Draft && !b.cfg.Drafts:
+			c.drafts[a.slug] = a
 		case a.slug == "":
 			c.home = a
 		default:
@@ -145,74 +141,116 @@ func (b *Builder) read() (*content, diag.List) {
 }
 
 // parse parses one article, or returns the parse of its unchanged source.
-func (b *Builder) parse(root, p string) (*article, error) {
-	src, err := os.ReadFile(p)
+func (b *Builder) parse(s source) (*article, error) {
+	src, err := readRegular(s.file)
 	if err != nil {
-		return nil, diag.Errorf(diag.Pos{File: p}, "%v", unwrapPathError(err))
+		return nil, diag.Errorf(diag.Pos{File: s.path}, "%v", err)
 	}
-	rel, _ := filepath.Rel(root, p)
-	a := &article{path: p, slug: slugOf(filepath.ToSlash(rel))}
+	a := &article{path: s.path, slug: slugOf(s.rel)}
 	b.mu.Lock()
-	prev, ok := b.parsed[p]
+	prev, ok := b.parsed[s.path]
 	b.mu.Unlock()
 	if ok && prev.src == string(src) {
 		a.doc = prev.doc
 		return a, prev.err
 	}
-	doc, err := b.parser.Parse(p, src)
+	doc, err := b.parser.Parse(s.path, src)
 	b.mu.Lock()
-	b.parsed[p] = parsed{string(src), doc, err}
+	b.parsed[s.path] = parsed{string(src), doc, err}
 	b.mu.Unlock()
 	a.doc = doc
 	return a, err
 }
 
-// slugOf returns the slug of a Markdown file's path in the content folder.
-func slugOf(rel string) string {
-	rel = strings.TrimSuffix(rel, ".md")
-	if rel == "index" {
-		return ""
-	}
-	return strings.TrimSuffix(rel, "/index")
-}
+// settingsFields are the keys site.yaml may hold.
+var settingsFields = []string{"title", "description", "url", "author", "language"}
 
-func readSettings(root string, errs diag.List) (Settings, diag.List) {
+func readSettings(root string, src *source, errs diag.List) (Settings, diag.List) {
 	var s Settings
 	p := filepath.Join(root, "site.yaml")
-	data, err := os.ReadFile(p)
-	if err != nil {
-		errs.Add(diag.Pos{File: p}, "%v (the site's settings: title, description, url, author)", unwrapPathError(err))
+	if src == nil {
+		if !reported(errs, p) { // as a link gone wrong, say
+			errs.Add(diag.Pos{File: p}, "missing: the site's settings (%s) go in site.yaml in the content folder", strings.Join(settingsFields, ", "))
+		}
 		return s, errs
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&s); err != nil {
-		for _, e := range diag.YAML(err, []string{"title", "description", "url", "author", "language"}) {
+	data, err := readRegular(src.file)
+	if err != nil {
+		errs.Add(diag.Pos{File: p}, "%v", err)
+		return s, errs
+	}
+	// A node first, for the lines of the values checked below.
+	var doc yaml.Node
+	err = yaml.Unmarshal(data, &doc)
+	if err == nil && len(doc.Content) == 0 {
+		errs.Add(diag.Pos{File: p}, "empty: the site's settings need a title: and a url:, and may have %s", strings.Join(settingsFields[1:], ", "))
+		return s, errs
+	}
+	if err == nil && doc.Content[0].Kind != yaml.MappingNode {
+		errs.Add(diag.Pos{File: p, Line: doc.Content[0].Line}, "the settings are lines of the form key: value, with the keys %s", strings.Join(settingsFields, ", "))
+		return s, errs
+	}
+	if err == nil {
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		err = dec.Decode(&s)
+	}
+	if err != nil {
+		for _, e := range diag.YAML(err, settingsFields) {
 			errs.Add(diag.Pos{File: p, Line: e.Line}, "%s", e.Msg)
 		}
 		return s, errs
 	}
-	if s.Title == "" {
-		errs.Add(diag.Pos{File: p}, "missing title")
+	at := func(key string) diag.Pos {
+		m := doc.Content[0]
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if m.Content[i].Value == key {
+				return diag.Pos{File: p, Line: m.Content[i].Line}
+			}
+		}
+		return diag.Pos{File: p}
 	}
-	if !strings.HasPrefix(s.URL, "https://") && !strings.HasPrefix(s.URL, "http://") {
-		errs.Add(diag.Pos{File: p}, "url must be the site's origin, such as https://example.org, got %q", s.URL)
+	if strings.TrimSpace(s.Title) == "" {
+		errs.Add(at("title"), "missing title: the site's name, shown on every page")
 	}
-	s.URL = strings.TrimSuffix(s.URL, "/")
+	origin, msg := checkOrigin(s.URL)
+	if msg != "" {
+		errs.Add(at("url"), "%s", msg)
+	}
+	s.URL = origin
 	if s.Language == "" {
 		s.Language = "en"
 	}
 	return s, errs
 }
 
-func readBib(root string, errs diag.List) (*bib.Bibliography, diag.List) {
-	p := filepath.Join(root, "references.bib")
-	data, err := os.ReadFile(p)
-	if errors.Is(err, fs.ErrNotExist) {
+// checkOrigin returns the origin a site.yaml url names, without a
+// trailing slash, or what is wrong with it.
+func checkOrigin(s string) (string, string) {
+	const want = "url must be the site's origin, such as https://example.org"
+	if s == "" {
+		return "", "missing url: the site's origin, such as https://example.org, for the feed and the sitemap"
+	}
+	u, err := url.Parse(s)
+	switch {
+	case err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" || u.Opaque != "":
+		return "", fmt.Sprintf("%s, got %q", want, s)
+	case u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.ForceQuery || strings.HasSuffix(s, "#"):
+		return "", fmt.Sprintf("%s, without a user, query or fragment; got %q", want, s)
+	case u.Path != "" && u.Path != "/":
+		return "", fmt.Sprintf("%s, without a path; got %q (a site served under a path is built with -base %s/)", want, s, strings.TrimSuffix(u.EscapedPath(), "/"))
+	}
+	return u.Scheme + "://" + u.Host, ""
+}
+
+func readBib(root string, src *source, errs diag.List) (*bib.Bibliography, diag.List) {
+	if src == nil {
 		return nil, errs
 	}
+	p := filepath.Join(root, "references.bib")
+	data, err := readRegular(src.file)
 	if err != nil {
-		errs.Add(diag.Pos{File: p}, "%v", unwrapPathError(err))
+		errs.Add(diag.Pos{File: p}, "%v", err)
 		return nil, errs
 	}
 	b, err := bib.Parse(p, data)
@@ -225,6 +263,11 @@ func readBib(root string, errs diag.List) (*bib.Bibliography, diag.List) {
 		errs.Add(diag.Pos{File: p}, "%v", err)
 	}
 	return b, errs
+}
+
+// reported reports whether errs has an error about the file p.
+func reported(errs diag.List, p string) bool {
+	return slices.ContainsFunc(errs, func(e *diag.Error) bool { return e.Pos.File == p })
 }
 
 // unwrapPathError drops the path from an fs error: the position has it.

@@ -85,6 +85,15 @@ type experimentDoc struct {
 
 type usedBy struct{ URL, Label string }
 
+// newRenderer returns a renderer of the pages of a build.
+func newRenderer(b *Builder, ix *index) (*renderer, error) {
+	_, urls := assetFiles()
+	r := &renderer{b: b, ix: ix, assets: urls(b.cfg.Base)}
+	var err error
+	r.chrome, err = newChrome(r.base("", "", ""))
+	return r, err
+}
+
 // renderer renders the pages of one build.
 type renderer struct {
 	b      *Builder

@@ -103,6 +103,9 @@ func (ix *index) target(from *article, target string) (*article, string, string)
 		return from, id, ""
 	}
 	a := ix.bySlug[slug]
+	if d := ix.content.drafts[slug]; a == nil && d != nil {
+		return nil, id, fmt.Sprintf("%s is a draft, left out of this build: publish it (draft: false) or build with -drafts", d.path)
+	}
 	if a == nil {
 		return nil, id, fmt.Sprintf("no article %s", slug)
 	}
@@ -213,12 +216,14 @@ func kindOf(id string) string {
 	return "Section"
 }
 
-// pageURL returns the address of an article's page.
+// pageURL returns the address of an article's page. Slugs need no
+// escaping ([checkArticlePath]), but the address is escaped all the same:
+// then it is right by construction, whatever the slugs allow one day.
 func (ix *index) pageURL(a *article) string {
 	if a.slug == "" {
 		return ix.base
 	}
-	return ix.base + a.slug + "/"
+	return ix.base + escapePath(a.slug) + "/"
 }
 
 // figureHref is the address of a figure as seen from a page.

@@ -1,0 +1,223 @@
+package site
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"maps"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/nonconvex/explainer/generator/internal/diag"
+)
+
+// Every file of the site has exactly one owner: a file of the content
+// folder copied as it is, an article's page, a figure's plot or data, or
+// a file the build writes itself (the sitemap, the feed, the experiments
+// catalogue, the stylesheet...). Before rendering anything, the build
+// plans the site: it claims each file with its owner and the function
+// that makes it, and a second claim on a path is an error naming both
+// owners. Whatever file the build learns to write is claimed the same
+// way, so no list of reserved names has to be kept up to date.
+
+// ownerKind orders owners by how readily the author can change them: a
+// collision is reported at the owner the author is likeliest to rename.
+type ownerKind int
+
+const (
+	byBuild   ownerKind = iota // a file the build writes itself
+	byFigure                   // a figure's plot or its data
+	byArticle                  // an article's page
+	byCopy                     // a content file copied as it is
+)
+
+// An owner is what puts a file into the site.
+type owner struct {
+	kind ownerKind
+	pos  diag.Pos // where the author can act; zero for the build's files
+	// how is how the file comes to be, for messages: "as the page of
+	// content/why.md", "by the build (the sitemap)".
+	how string
+}
+
+// A product is a file of the site to be made.
+type product struct {
+	owner owner
+	make  func() ([]byte, error)
+}
+
+// errNoFile is what a product's make returns for a file that turns out
+// not to exist: the data of a figure whose experiment wrote none.
+var errNoFile = errors.New("no file")
+
+// A plan is every file of the site, by slash-separated path.
+type plan struct {
+	files  map[string]*product
+	dirs   map[string]string // every folder the files need, to a file in it
+	folded map[string]string // lower-cased path to the path claimed
+	errs   diag.List
+}
+
+func newPlan() *plan {
+	return &plan{files: make(map[string]*product), dirs: make(map[string]string), folded: make(map[string]string)}
+}
+
+// claim plans the file name, made by make, for o, unless something else
+// has it: the same path, the path as a folder, one of its folders as a
+// file, or a path that differs only in case, which a disk that ignores
+// case (as macOS's and Windows' do by default) cannot keep apart.
+func (p *plan) claim(name string, o owner, make func() ([]byte, error)) {
+	if prev, ok := p.files[name]; ok {
+		p.collide(o, prev.owner, fmt.Sprintf("%s would be written twice: %s and %s", name, o.how, prev.owner.how))
+		return
+	}
+	if file, ok := p.dirs[name]; ok {
+		prev := p.files[file].owner
+		p.collide(o, prev, fmt.Sprintf("%s would be both a file, written %s, and the folder of %s, written %s", name, o.how, file, prev.how))
+		return
+	}
+	for d := path.Dir(name); d != "."; d = path.Dir(d) {
+		if prev, ok := p.files[d]; ok {
+			p.collide(o, prev.owner, fmt.Sprintf("%s would be both a file, written %s, and the folder of %s, written %s", d, prev.owner.how, name, o.how))
+			return
+		}
+	}
+	if other, ok := p.folded[strings.ToLower(name)]; ok {
+		prev := p.files[other].owner
+		p.collide(o, prev, fmt.Sprintf("%s, written %s, and %s, written %s, differ only in case, which a disk that ignores case cannot keep apart", name, o.how, other, prev.how))
+		return
+	}
+	p.files[name] = &product{o, make}
+	p.folded[strings.ToLower(name)] = name
+	for d := path.Dir(name); d != "." && p.dirs[d] == ""; d = path.Dir(d) {
+		p.dirs[d] = name
+	}
+}
+
+// collide reports two owners of one path at the one the author is
+// likelier to change.
+func (p *plan) collide(a, b owner, msg string) {
+	if rankOwner(b, a) > 0 {
+		a, b = b, a
+	}
+	fix := "rename or remove one of them"
+	switch {
+	case b.kind == byBuild && a.kind == byFigure:
+		fix = "give the figure another id"
+	case b.kind == byBuild:
+		fix = "rename or remove " + a.pos.File
+	}
+	p.errs.Add(a.pos, "%s; %s", msg, fix)
+}
+
+// rankOwner orders owners by kind, then by position: the greater is where
+// a collision is reported.
+func rankOwner(a, b owner) int {
+	return cmp.Or(cmp.Compare(a.kind, b.kind),
+		cmp.Compare(b.pos.File, a.pos.File), cmp.Compare(b.pos.Line, a.pos.Line), cmp.Compare(b.pos.Col, a.pos.Col))
+}
+
+// ownedBy returns the owner of a file of the content folder: an article's
+// page or a copy.
+func ownedBy(kind ownerKind, file string) owner {
+	how := "as a copy of " + file
+	if kind == byArticle {
+		how = "as the page of " + file
+	}
+	return owner{kind: kind, pos: diag.Pos{File: file, Line: 1, Col: 1}, how: how}
+}
+
+// builtAs returns the owner of a file the build writes itself.
+func builtAs(what string) owner {
+	return owner{kind: byBuild, how: "by the build (" + what + ")"}
+}
+
+// constant makes a file of fixed content.
+func constant(data []byte) func() ([]byte, error) {
+	return func() ([]byte, error) { return data, nil }
+}
+
+// plan claims every file of the site.
+func (r *renderer) plan(uses []*use) *plan {
+	p := newPlan()
+	assets, _ := assetFiles()
+	for _, name := range slices.Sorted(maps.Keys(assets)) {
+		what := "a font"
+		if path.Ext(name) == ".css" {
+			what = "the stylesheet"
+		}
+		p.claim(name, builtAs(what), constant(assets[name]))
+	}
+	p.claim("sitemap.xml", builtAs("the sitemap"), func() ([]byte, error) { return r.sitemap(), nil })
+	p.claim("feed.xml", builtAs("the feed"), func() ([]byte, error) { return r.feed(), nil })
+	p.claim("robots.txt", builtAs("robots.txt, which points crawlers at the sitemap"), func() ([]byte, error) { return r.robots(), nil })
+	p.claim("404.html", builtAs("the page for addresses that do not exist"), r.notFound)
+	p.claim("experiments/index.html", builtAs("the experiments catalogue"), func() ([]byte, error) { return r.experiments(uses) })
+	c := r.ix.content
+	for i, a := range c.all() {
+		number := i
+		if c.home == nil {
+			number++
+		}
+		p.claim(path.Join(a.slug, "index.html"), ownedBy(byArticle, a.path), func() ([]byte, error) { return r.article(a, number) })
+	}
+	for _, u := range uses {
+		if u.fig.Run {
+			continue
+		}
+		at := fmt.Sprintf("figure %s (%s)", u.fig.ID, u.fig.Pos)
+		p.claim(path.Join(u.art.slug, u.fig.ID+".svg"), owner{byFigure, u.fig.Pos, "as the plot of " + at},
+			func() ([]byte, error) { return []byte(u.job.out.SVG), nil })
+		p.claim(path.Join(u.art.slug, u.fig.ID+".csv"), owner{byFigure, u.fig.Pos, "as the data of " + at},
+			func() ([]byte, error) {
+				if u.job.out.CSV == "" {
+					return nil, errNoFile
+				}
+				return []byte(u.job.out.CSV), nil
+			})
+	}
+	for _, name := range slices.Sorted(maps.Keys(c.static)) {
+		file := filepath.Join(r.b.cfg.Content, filepath.FromSlash(name))
+		p.claim(name, ownedBy(byCopy, file), constant(c.static[name]))
+	}
+	return p
+}
+
+// render makes every file of the plan, jobs at a time. Each is made into
+// its own slot, so the result does not depend on scheduling.
+func (p *plan) render(jobs int) (map[string][]byte, error) {
+	names := slices.Sorted(maps.Keys(p.files))
+	data := make([][]byte, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(jobs, len(names)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				data[i], errs[i] = p.files[names[i]].make()
+			}
+		}()
+	}
+	for i := range names {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	files := make(map[string][]byte, len(names))
+	var list diag.List
+	for i, name := range names {
+		switch {
+		case errors.Is(errs[i], errNoFile):
+		case errs[i] != nil:
+			list.Merge(diag.Pos{File: name}, errs[i])
+		default:
+			files[name] = data[i]
+		}
+	}
+	return files, list.Err()
+}
