@@ -47,7 +47,7 @@ type content struct {
 	home     *article
 	articles []*article // in reading order
 	bib      *bib.Bibliography
-	static   map[string][]byte // other files, by slash path
+	static   map[string][]byte   // other files, by slash path
 	drafts   map[string]*article // drafts left out of the build, by slug
 }
 
