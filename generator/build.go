@@ -34,6 +34,9 @@ func (c *cli) build(ctx context.Context, args []string) error {
 		cfg.Log = c.stderr
 	}
 	r, err := site.Build(ctx, cfg)
+	if err != nil && ctx.Err() != nil {
+		return fmt.Errorf("build stopped (%v): %s is as it was", context.Cause(ctx), cfg.Out)
+	}
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,8 @@
 //	generator figures          list every experiment and its parameters
 //
 // Run "generator <command> -h" for a command's flags. The exit status is 0
-// on success, 1 for errors in the content or the experiments, 2 for usage.
+// on success, 1 for errors in the content or the experiments or for a
+// build stopped by a signal, 2 for usage.
 package main
 
 import (
@@ -27,11 +28,19 @@ import (
 )
 
 func main() {
+	os.Exit(command(figures.Default()))
+}
+
+// command runs the command line with the experiments of reg and returns
+// the exit status. An interrupt or a SIGTERM cancels what it does: a build
+// stops, even in the middle of an experiment, and leaves the output as it
+// was; a second signal ends the program at once.
+func command(reg *figures.Registry) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	c := &cli{stdout: os.Stdout, stderr: os.Stderr, registry: figures.Default()}
-	code := c.run(ctx, os.Args[1:])
-	stop()
-	os.Exit(code)
+	defer stop()
+	context.AfterFunc(ctx, stop)
+	c := &cli{stdout: os.Stdout, stderr: os.Stderr, registry: reg}
+	return c.run(ctx, os.Args[1:])
 }
 
 // cli is the command's environment: where it writes and which experiments

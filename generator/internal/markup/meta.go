@@ -75,10 +75,10 @@ func (b *builder) meta(data *frontmatter.Data) {
 // yamlErrors reports YAML errors at file lines: the front matter's first
 // line is the file's second, after the opening ---.
 func (b *builder) yamlErrors(err error) {
-	for _, e := range diag.YAML(err, []string{"title", "description", "order", "draft", "date"}) {
+	for _, e := range diag.YAML(err, []string{"title", "description", "order", "draft", "date"}, 2) {
 		off := 0
 		if e.Line > 0 {
-			off = b.lineOffset(e.Line + 1)
+			off = b.lineOffset(e.Line)
 		}
 		addError(b.pc, off, "front matter: %s", e.Msg)
 	}
@@ -124,12 +124,14 @@ func (d *Doc) MetaPos(key string) diag.Pos {
 // extension would otherwise take the whole file for it. It also returns
 // the opening line.
 func frontMatterClosed(src []byte) (delim string, closed bool) {
-	first, rest, _ := bytes.Cut(src, []byte("\n"))
-	delim = string(bytes.TrimSuffix(first, []byte("\r")))
-	for len(rest) > 0 {
+	for rest := src; len(rest) > 0; {
 		var line []byte
 		line, rest, _ = bytes.Cut(rest, []byte("\n"))
-		if string(bytes.TrimSuffix(line, []byte("\r"))) == delim {
+		line = bytes.TrimRight(line, " \t\r")
+		switch {
+		case delim == "" && len(line) > 0:
+			delim = string(line) // blank lines may come first
+		case delim != "" && string(line) == delim:
 			return delim, true
 		}
 	}

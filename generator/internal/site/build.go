@@ -3,6 +3,7 @@ package site
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -22,7 +23,7 @@ func (b *Builder) Build(ctx context.Context) (*Report, error) {
 		}
 	}
 	sums := hashes(files)
-	if err := b.out.write(files, sums); err != nil {
+	if err := b.out.write(ctx, files, sums); err != nil {
 		return nil, err
 	}
 	r.Changed = b.changes(sums)
@@ -36,6 +37,9 @@ func (b *Builder) Build(ctx context.Context) (*Report, error) {
 // files by slash-separated path.
 func (b *Builder) compile(ctx context.Context) (map[string][]byte, *Report, error) {
 	if err := checkBase(b.cfg.Base); err != nil {
+		return nil, nil, err
+	}
+	if err := checkOut(b.cfg); err != nil {
 		return nil, nil, err
 	}
 	c, errs := b.read()
@@ -100,3 +104,55 @@ func checkBase(base string) error {
 
 // baseChars are the characters an address path holds unescaped.
 const baseChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~"
+
+// checkOut makes sure that replacing the output folder whole, as every
+// build does, loses nothing else: the content, the cache, or the folder
+// the command runs in.
+func checkOut(cfg Config) error {
+	out, err := resolve(cfg.Out)
+	if err != nil {
+		return err
+	}
+	others := []struct{ dir, what string }{{cfg.Content, "the content folder"}, {".", "the current folder"}}
+	if cfg.Cache != "" {
+		others = append(others, struct{ dir, what string }{cfg.Cache, "the cache"})
+	}
+	for _, o := range others {
+		dir, err := resolve(o.dir)
+		if err != nil {
+			return err
+		}
+		const why = "each build replaces the output folder whole; choose another with -out"
+		if dir == out {
+			return fmt.Errorf("output folder %s is %s: %s", cfg.Out, o.what, why)
+		}
+		if _, ok := inside(out, dir); ok {
+			return fmt.Errorf("output folder %s holds %s (%s): %s", cfg.Out, o.what, o.dir, why)
+		}
+		if _, ok := inside(dir, out); ok && o.dir == cfg.Content {
+			return fmt.Errorf("output folder %s is inside the content folder %s, whose files are all published: choose another with -out", cfg.Out, cfg.Content)
+		}
+	}
+	return nil
+}
+
+// resolve returns the absolute path of a file that may not exist yet,
+// with the links of its folders followed.
+func resolve(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	var rest []string
+	for {
+		if real, err := filepath.EvalSymlinks(abs); err == nil {
+			return filepath.Join(append([]string{real}, rest...)...), nil
+		}
+		parent := filepath.Dir(abs)
+		if parent == abs {
+			return filepath.Join(append([]string{abs}, rest...)...), nil
+		}
+		rest = append([]string{filepath.Base(abs)}, rest...)
+		abs = parent
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -16,6 +17,7 @@ import (
 	"github.com/nonconvex/explainer/generator/internal/bib"
 	"github.com/nonconvex/explainer/generator/internal/diag"
 	"github.com/nonconvex/explainer/generator/internal/markup"
+	"golang.org/x/text/language"
 	"gopkg.in/yaml.v3"
 )
 
@@ -146,6 +148,9 @@ func (b *Builder) parse(s source) (*article, error) {
 	if err != nil {
 		return nil, diag.Errorf(diag.Pos{File: s.path}, "%v", err)
 	}
+	// Some Windows editors start UTF-8 text with a byte order mark,
+	// which would hide the front matter's opening line.
+	src = bytes.TrimPrefix(src, []byte("\ufeff"))
 	a := &article{path: s.path, slug: slugOf(s.rel)}
 	b.mu.Lock()
 	prev, ok := b.parsed[s.path]
@@ -168,6 +173,10 @@ var settingsFields = []string{"title", "description", "url", "author", "language
 func readSettings(root string, src *source, errs diag.List) (Settings, diag.List) {
 	var s Settings
 	p := filepath.Join(root, "site.yaml")
+	if info, err := os.Stat(p); src == nil && err == nil && info.IsDir() {
+		errs.Add(diag.Pos{File: p}, "a folder: the site's settings are a file")
+		return s, errs
+	}
 	if src == nil {
 		if !reported(errs, p) { // as a link gone wrong, say
 			errs.Add(diag.Pos{File: p}, "missing: the site's settings (%s) go in site.yaml in the content folder", strings.Join(settingsFields, ", "))
@@ -183,7 +192,7 @@ func readSettings(root string, src *source, errs diag.List) (Settings, diag.List
 	var doc yaml.Node
 	err = yaml.Unmarshal(data, &doc)
 	if err == nil && len(doc.Content) == 0 {
-		errs.Add(diag.Pos{File: p}, "empty: the site's settings need a title: and a url:, and may have %s", strings.Join(settingsFields[1:], ", "))
+		errs.Add(diag.Pos{File: p}, "empty: the site's settings need a title: and a url:, and may have a description:, an author: and a language:")
 		return s, errs
 	}
 	if err == nil && doc.Content[0].Kind != yaml.MappingNode {
@@ -196,7 +205,7 @@ func readSettings(root string, src *source, errs diag.List) (Settings, diag.List
 		err = dec.Decode(&s)
 	}
 	if err != nil {
-		for _, e := range diag.YAML(err, settingsFields) {
+		for _, e := range diag.YAML(err, settingsFields, 1) {
 			errs.Add(diag.Pos{File: p, Line: e.Line}, "%s", e.Msg)
 		}
 		return s, errs
@@ -220,6 +229,8 @@ func readSettings(root string, src *source, errs diag.List) (Settings, diag.List
 	s.URL = origin
 	if s.Language == "" {
 		s.Language = "en"
+	} else if _, err := language.Parse(s.Language); err != nil {
+		errs.Add(at("language"), "language must be a language tag such as en or en-GB, got %q", s.Language)
 	}
 	return s, errs
 }

@@ -115,6 +115,9 @@ func (b *Builder) run(ctx context.Context, jobs []*job) {
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, b.cfg.Jobs)
 	for _, j := range todo {
+		if ctx.Err() != nil {
+			break // the build is cancelled: start nothing more
+		}
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {

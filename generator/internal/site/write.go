@@ -1,6 +1,7 @@
 package site
 
 import (
+	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -48,15 +49,16 @@ type fileStamp struct {
 	mtime time.Time
 }
 
-// write publishes files, given by slash path with their hashes.
-func (o *output) write(files map[string][]byte, sums map[string][32]byte) error {
+// write publishes files, given by slash path with their hashes, unless
+// ctx ends first.
+func (o *output) write(ctx context.Context, files map[string][]byte, sums map[string][32]byte) error {
 	parent := filepath.Dir(o.dir)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return err
 	}
 	// Builds into the same folder from other processes (a dev server and
 	// a make, say) take turns: the scratch folder is shared.
-	unlock, err := lockDir(parent)
+	unlock, err := lockDir(ctx, parent)
 	if err != nil {
 		return err
 	}
@@ -67,6 +69,10 @@ func (o *output) write(files map[string][]byte, sums map[string][32]byte) error 
 	stamps, err := syncTree(o.scratch, files, sums, o.inside)
 	if err != nil {
 		o.inside = nil // no longer known
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		o.inside = stamps // the scratch folder holds this build, unpublished
 		return err
 	}
 	exchanged, err := swap(o.scratch, o.dir)
@@ -83,17 +89,29 @@ func (o *output) write(files map[string][]byte, sums map[string][32]byte) error 
 	return nil
 }
 
-// lockDir takes an exclusive lock on a folder until unlock is called.
-func lockDir(dir string) (unlock func(), err error) {
+// lockDir takes an exclusive lock on a folder until unlock is called, or
+// gives up when ctx ends: another build may hold the lock for long.
+func lockDir(ctx context.Context, dir string) (unlock func(), err error) {
 	f, err := os.Open(dir)
 	if err != nil {
 		return nil, err
 	}
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("locking %s: %w", dir, err)
+	for {
+		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+		if err == nil {
+			return func() { f.Close() }, nil
+		}
+		if !errors.Is(err, unix.EWOULDBLOCK) {
+			f.Close()
+			return nil, fmt.Errorf("locking %s: %w", dir, err)
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
 	}
-	return func() { f.Close() }, nil
 }
 
 // syncTree makes dir hold exactly files, writing only those whose content

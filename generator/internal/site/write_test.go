@@ -1,6 +1,7 @@
 package site
 
 import (
+	"context"
 	"github.com/nonconvex/explainer/generator/internal/sitetest"
 	"maps"
 	"os"
@@ -26,7 +27,7 @@ func TestOutputPublishesExactlyTheFiles(t *testing.T) {
 		{"index.html": []byte("home!"), "b/index.html": []byte("a2"), "b/deep/x.csv": []byte("1,2"), "assets/font.otf": []byte("font")},
 	}
 	for i, files := range sites {
-		if err := o.write(files, hashes(files)); err != nil {
+		if err := o.write(context.Background(), files, hashes(files)); err != nil {
 			t.Fatal(err)
 		}
 		got := sitetest.Tree(t, o.dir)
@@ -67,7 +68,7 @@ func TestOutputRewritesOnlyWhatChanged(t *testing.T) {
 	var mtimes []int64
 	for i := range 4 {
 		files["index.html"] = []byte{'v', byte('1' + i)}
-		if err := o.write(files, hashes(files)); err != nil {
+		if err := o.write(context.Background(), files, hashes(files)); err != nil {
 			t.Fatal(err)
 		}
 		fi, err := os.Stat(filepath.Join(o.dir, "assets", "font.otf"))
