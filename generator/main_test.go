@@ -45,13 +45,7 @@ func (p *project) run(t *testing.T, args ...string) (int, string, string) {
 // leaves the previous site untouched.
 func TestBadInput(t *testing.T) {
 	line := panicLine(t)
-	for _, c := range []struct {
-		name  string
-		files string // a txtar archive of files to write over the site
-		setup func(t *testing.T, dir string)
-		args  []string
-		want  string
-	}{
+	cases := []badInput{
 		{name: "unknown experiment", files: figure("experiment=line", "experiment=lines"),
 			want: `content/first.md:9:21: figure fig-line: unknown experiment "lines" (did you mean line?)`},
 		{name: "unknown experiment, far from any", files: figure("experiment=line", "experiment=barrier"),
@@ -135,7 +129,8 @@ func TestBadInput(t *testing.T) {
 				"content/second.md:5:17: citation [@nobody]: no entry nobody in content/references.bib\n" +
 				"content/third.md:5:1: the article's title comes from its front matter: start headings at ##\n" +
 				"content/third.md:7:2: math: unknown command \\nope"},
-	} {
+	}
+	for _, c := range append(cases, pathInputs...) {
 		t.Run(c.name, func(t *testing.T) {
 			p := newProject(t)
 			before := sitetest.Tree(t, filepath.Join(p.dir, "public"))
@@ -147,7 +142,7 @@ func TestBadInput(t *testing.T) {
 			if code != 1 {
 				t.Errorf("exit status %d, want 1", code)
 			}
-			c.want = strings.ReplaceAll(c.want, "LINE", line)
+			c.want = strings.NewReplacer("LINE", line, "DIR", p.realDir(t), "STYLE", p.stylesheet(t)).Replace(c.want)
 			if got := strings.TrimSuffix(stderr, "\n"); got != c.want {
 				t.Errorf("stderr:\n%s\nwant:\n%s", got, c.want)
 			}
@@ -162,6 +157,19 @@ func TestBadInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A badInput is one way to break the valid site, and what the build must
+// say about it.
+type badInput struct {
+	name  string
+	files string // a txtar archive of files to write over the site
+	setup func(t *testing.T, dir string)
+	args  []string
+	// want is the whole of standard error. LINE stands for the line of
+	// the panicking fake experiment, DIR for the project folder (links
+	// followed), STYLE for the stylesheet's path in public/.
+	want string
 }
 
 // front is an article's front matter: its body starts on line 5.

@@ -37,7 +37,7 @@ var yamlKinds = map[string]string{
 
 // yamlSyntax rewords the parser's messages an author meets most.
 var yamlSyntax = map[string]string{
-	"found unexpected end of stream":                        "the file ends inside a quoted value: close the quote",
+	"found unexpected end of stream":                        "a quoted value is never closed: close its quote",
 	"mapping values are not allowed in this context":        "unexpected colon: a value that holds \": \" needs quotes, and each key: value starts a line of its own, not indented",
 	"could not find expected ':'":                           "a line lacks the colon after its key (write key: value)",
 	"did not find expected key":                             "unexpected text: every line is key: value, indented like the others",
@@ -64,7 +64,12 @@ func YAML(err error, known []string, first int) []LineError {
 	for _, msg := range msgs {
 		m := yamlLine.FindStringSubmatch(strings.TrimSpace(msg))
 		if m == nil {
-			out = append(out, LineError{0, explainYAML(strings.TrimPrefix(msg, "yaml: "), known)})
+			msg = strings.TrimPrefix(msg, "yaml: ")
+			line := 0
+			if _, syntax := yamlSyntax[msg]; syntax {
+				line = first // yaml.v3 leaves out the line when it is the first
+			}
+			out = append(out, LineError{line, explainYAML(msg, known)})
 			continue
 		}
 		line, _ := strconv.Atoi(m[1])

@@ -21,7 +21,20 @@
 // The content folder holds site.yaml (the site's settings), index.md (the
 // home page), one Markdown file per article (its slug is its path without
 // .md; a folder's index.md takes the folder's name), references.bib (the
-// bibliography) and any other files, which are copied as they are.
+// bibliography) and any other files, which are copied as they are. Hidden
+// files and editors' temporary files are left out ([Ignored]).
+//
+// A slug is an address, so every folder and file name of an article's
+// path may use only lowercase letters, digits and hyphens; any other name,
+// or an extension other than .md (Why.MD, notes.markdown), is an error
+// that names the path to use instead. Files copied as they are may have
+// any name.
+//
+// The build reads only regular files inside the content folder. The
+// folder itself may be a link. Inside it, a link is followed only to a
+// regular file inside the folder; a link to a folder, a link that leads
+// out of the folder or nowhere, a named pipe, a socket or a device is an
+// error at its path. Nothing is opened that could block the build.
 //
 // # Output
 //
@@ -33,9 +46,26 @@
 //	assets/                 CSS and fonts, named by content hash
 //	404.html sitemap.xml feed.xml robots.txt
 //
+// Every output file has exactly one owner: a content file copied as it
+// is, an article's page, a figure's plot or data, or one of the files
+// above that the build writes itself. The build claims each file with its
+// owner before rendering anything (see plan.go), and two owners of one
+// path are an error at the one the author can rename, naming both:
+// dup.md beside dup/index.md, experiments.md, a robots.txt or
+// fig-line.svg in the content folder. So are a file where a page needs a
+// folder, and paths that differ only in case. The build's own files are
+// not meant to be replaced: a content file in their place is an error.
+//
 // Every internal address starts with the base path, so the site works at a
-// domain's root (base "/") or below it (base "/explainer/"). Pages carry no
-// JavaScript.
+// domain's root (base "/") or below it (base "/explainer/"); the base may
+// hold only characters an address needs no escaping for, and every address
+// built from a path is percent-encoded. Pages carry no JavaScript.
+//
+// Each build replaces the output folder whole, so the output folder may
+// not be the content folder, the cache or the current folder, nor hold
+// them or lie inside the content folder. A cancelled build (a signal to
+// the command) stops at once, even in the middle of an experiment, and
+// leaves the output folder as it was.
 package site
 
 import (
