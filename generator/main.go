@@ -35,7 +35,7 @@ func main() {
 // the exit status. An interrupt or a SIGTERM cancels what it does: a build
 // stops, even in the middle of an experiment, and leaves the output as it
 // was; a second signal ends the program at once.
-func command(reg *figures.Registry) int {
+func command(reg *lab.Registry) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	context.AfterFunc(ctx, stop)

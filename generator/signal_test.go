@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nonconvex/explainer/figures"
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/generator/internal/sitetest"
 )
 
@@ -35,13 +35,13 @@ func TestMain(m *testing.M) {
 
 // stuckRegistry returns the fake experiments plus stuck, which creates
 // the file started and then sleeps, deaf to any cancellation.
-func stuckRegistry(started string) *figures.Registry {
-	stuck := &figures.Experiment{Name: "stuck", Doc: "Never returns.", Run: func(context.Context, figures.Args, *rand.Rand) (*figures.Result, error) {
+func stuckRegistry(started string) *lab.Registry {
+	stuck := &lab.Experiment{Name: "stuck", Doc: "Never returns.", Run: func(context.Context, lab.Args, *rand.Rand) (*lab.Result, error) {
 		os.WriteFile(started, nil, 0o644)
 		time.Sleep(time.Hour)
 		return nil, errors.New("woke up")
 	}}
-	return figures.NewRegistry(append(sitetest.NewFakes().Registry.Experiments, stuck)...)
+	return lab.NewRegistry(append(sitetest.NewFakes().Registry.Experiments, stuck)...)
 }
 
 // stopped starts cmd, sends it sig once ready, given what it has written
