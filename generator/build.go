@@ -21,6 +21,24 @@ func siteFlags(fs *flag.FlagSet, cfg *site.Config) *bool {
 	return fs.Bool("v", false, "report each experiment run and the build's timing")
 }
 
+// checkSiteFlags reports the values of the shared flags that no build can
+// use, as parseFlags reports usage errors.
+func checkSiteFlags(fs *flag.FlagSet, cfg site.Config) error {
+	var problem string
+	switch {
+	case cfg.Content == "" || cfg.Out == "" || cfg.Cache == "":
+		problem = "-content, -out and -cache need a folder (-cache - for none)"
+	case cfg.Jobs < 0:
+		problem = fmt.Sprintf("-j must be a number of experiments, or 0 for one per processor; got %d", cfg.Jobs)
+	case cfg.Budget < 0:
+		problem = fmt.Sprintf("-budget must be a duration such as 20s, or 0 for the default; got %v", cfg.Budget)
+	default:
+		return nil
+	}
+	fmt.Fprintf(fs.Output(), "generator %s: %s\n", fs.Name(), problem)
+	return errUsage
+}
+
 // build builds the site once.
 func (c *cli) build(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
@@ -28,6 +46,9 @@ func (c *cli) build(ctx context.Context, args []string) error {
 	cfg := site.Config{Registry: c.registry}
 	verbose := siteFlags(fs, &cfg)
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := checkSiteFlags(fs, cfg); err != nil {
 		return err
 	}
 	if *verbose {

@@ -73,6 +73,14 @@ var pathInputs = []badInput{
 		want: `content/zz.md: a named pipe, not a file: the content folder may hold only files, folders and links to files inside it`},
 	{name: "named pipe as the settings", setup: fifo("content/site.yaml"),
 		want: `content/site.yaml: a named pipe, not a file: the content folder may hold only files, folders and links to files inside it`},
+	{name: "link in a loop", setup: link("content/c.md", "c.md"),
+		want: `content/c.md: a link to content/c.md, which leads round in a loop of links`},
+	{name: "settings as a folder", setup: folder("content/site.yaml"),
+		want: `content/site.yaml: a folder: the site's settings are a file`},
+	{name: "bibliography as a folder", setup: folder("content/references.bib"),
+		want: "content/first.md:14:34: citation [@boyd2004]: there is no content/references.bib\n" +
+			"content/references.bib: a folder: the bibliography is a file\n" +
+			"content/second.md:13:56: citation [@boyd2004]: there is no content/references.bib"},
 	{name: "no content folder", args: []string{"-content", "nothing"},
 		want: `nothing: no such folder (the content folder; choose another with -content)`},
 	{name: "output folder is the content folder", args: []string{"-out", "content"},
@@ -89,6 +97,16 @@ var pathInputs = []badInput{
 		want: `content/site.yaml:2: url must be the site's origin, such as https://example.org, without a path; got "https://example.org/explainer/" (a site served under a path is built with -base /explainer/)`},
 	{name: "site url missing", files: "-- site.yaml --\ntitle: T\n",
 		want: `content/site.yaml: missing url: the site's origin, such as https://example.org, for the feed and the sitemap`},
+	{name: "site url with a query", files: "-- site.yaml --\ntitle: T\nurl: https://example.org/?lang=en\n",
+		want: `content/site.yaml:2: url must be the site's origin, such as https://example.org, without a user, query or fragment; got "https://example.org/?lang=en"`},
+	{name: "origin as the base path", args: []string{"-base", "https://example.org/explainer/"},
+		want: `base path is a path, such as /explainer/, got "https://example.org/explainer/": the origin, https://..., is the url in site.yaml`},
+	{name: "unclosed quote in the settings", files: "-- site.yaml --\ntitle: \"T\nurl: https://example.org\n",
+		want: `content/site.yaml:3: a quoted value is never closed: close its quote`},
+	{name: "settings value starting with @", files: "-- site.yaml --\ntitle: T\nurl: https://example.org\nauthor: @me\n",
+		want: `content/site.yaml:3: a value cannot start with this character: quote the value`},
+	{name: "reference to a mistyped article", files: third("See @secnd/fig-wave.\n"),
+		want: `content/third.md:5:5: reference @secnd/fig-wave: no article secnd (did you mean second?)`},
 	{name: "unknown language", files: "-- site.yaml --\ntitle: T\nurl: https://example.org\nlanguage: english\n",
 		want: `content/site.yaml:3: language must be a language tag such as en or en-GB, got "english"`},
 	{name: "home page as a draft", files: "-- index.md --\n---\ntitle: Home\ndescription: Home.\ndraft: true\n---\nHome.\n",
@@ -126,6 +144,19 @@ func outside(name string) func(t *testing.T, dir string) {
 			t.Fatal(err)
 		}
 		link(name, "../secret.txt")(t, dir)
+	}
+}
+
+// folder replaces the file name with an empty folder.
+func folder(name string) func(t *testing.T, dir string) {
+	return func(t *testing.T, dir string) {
+		p := filepath.Join(dir, name)
+		if err := os.Remove(p); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Mkdir(p, 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

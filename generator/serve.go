@@ -23,6 +23,9 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := checkSiteFlags(fs, cfg.Site); err != nil {
+		return err
+	}
 	cfg.Log = c.stderr
 	if *verbose {
 		cfg.Site.Log = c.stderr

@@ -91,6 +91,10 @@ func (b *Builder) compile(ctx context.Context) (map[string][]byte, *Report, erro
 // checkBase checks the base path: it starts every address, as it is, so
 // it must hold nothing an address would need to escape.
 func checkBase(base string) error {
+	if origin, path, ok := strings.Cut(base, "://"); ok {
+		_, path, _ = strings.Cut(path, "/")
+		return fmt.Errorf("base path is a path, such as /%s, got %q: the origin, %s://..., is the url in site.yaml", path, base, origin)
+	}
 	if !strings.HasPrefix(base, "/") || !strings.HasSuffix(base, "/") {
 		return fmt.Errorf("base path must start and end with /, got %q", base)
 	}

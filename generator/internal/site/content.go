@@ -173,7 +173,7 @@ var settingsFields = []string{"title", "description", "url", "author", "language
 func readSettings(root string, src *source, errs diag.List) (Settings, diag.List) {
 	var s Settings
 	p := filepath.Join(root, "site.yaml")
-	if info, err := os.Stat(p); src == nil && err == nil && info.IsDir() {
+	if src == nil && isFolder(p) {
 		errs.Add(diag.Pos{File: p}, "a folder: the site's settings are a file")
 		return s, errs
 	}
@@ -255,10 +255,13 @@ func checkOrigin(s string) (string, string) {
 }
 
 func readBib(root string, src *source, errs diag.List) (*bib.Bibliography, diag.List) {
+	p := filepath.Join(root, "references.bib")
+	if src == nil && isFolder(p) {
+		errs.Add(diag.Pos{File: p}, "a folder: the bibliography is a file")
+	}
 	if src == nil {
 		return nil, errs
 	}
-	p := filepath.Join(root, "references.bib")
 	data, err := readRegular(src.file)
 	if err != nil {
 		errs.Add(diag.Pos{File: p}, "%v", err)
@@ -274,6 +277,13 @@ func readBib(root string, src *source, errs diag.List) (*bib.Bibliography, diag.
 		errs.Add(diag.Pos{File: p}, "%v", err)
 	}
 	return b, errs
+}
+
+// isFolder reports whether p is a folder, where a file of the content
+// folder's own belongs.
+func isFolder(p string) bool {
+	info, err := os.Stat(p)
+	return err == nil && info.IsDir()
 }
 
 // reported reports whether errs has an error about the file p.

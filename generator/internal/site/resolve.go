@@ -3,8 +3,10 @@ package site
 import (
 	"fmt"
 	"html"
+	"maps"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/nonconvex/explainer/figures/lab"
@@ -107,9 +109,18 @@ func (ix *index) target(from *article, target string) (*article, string, string)
 		return nil, id, fmt.Sprintf("%s is a draft, left out of this build: publish it (draft: false) or build with -drafts", d.path)
 	}
 	if a == nil {
-		return nil, id, fmt.Sprintf("no article %s", slug)
+		return nil, id, fmt.Sprintf("no article %s%s", slug, ix.nearestSlug(slug))
 	}
 	return a, id, ""
+}
+
+// nearestSlug suggests the article a mistyped slug may mean, or "".
+func (ix *index) nearestSlug(slug string) string {
+	s := suggest(slug, slices.Sorted(maps.Keys(ix.bySlug)))
+	if !strings.HasPrefix(s, "did you mean") {
+		return ""
+	}
+	return " (" + s + ")"
 }
 
 // inline returns the HTML of a :val or :check, or what is wrong with it.

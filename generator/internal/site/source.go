@@ -107,6 +107,9 @@ func follow(root, real, p string) (string, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return "", fmt.Errorf("a link to %s, which does not exist", show(filepath.Clean(dest)))
 		}
+		if strings.Contains(err.Error(), "too many links") { // EvalSymlinks has no error value for it
+			return "", fmt.Errorf("a link to %s, which leads round in a loop of links", show(filepath.Clean(dest)))
+		}
 		return "", fmt.Errorf("a link to %s that cannot be followed: %v", show(filepath.Clean(dest)), unwrapPathError(err))
 	}
 	if _, ok := inside(real, target); !ok {
