@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"sync"
@@ -165,11 +166,13 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// urls turns output paths into the addresses a page uses for them.
+// urls turns output paths into the addresses a page uses for them,
+// escaped as a browser escapes them: a file copied from the content folder
+// may have any name.
 func (s *Server) urls(paths []string) []string {
 	us := make([]string, len(paths))
 	for i, p := range paths {
-		us[i] = s.base + p
+		us[i] = s.base + (&url.URL{Path: p}).EscapedPath()
 	}
 	return us
 }

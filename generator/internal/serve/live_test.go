@@ -278,6 +278,20 @@ func TestFigureSwap(t *testing.T) {
 	st.quiet(t, 200*time.Millisecond)
 }
 
+// An image copied from the content folder may have a name an address
+// must escape; the page compares the escaped address.
+func TestFigureSwapEscapesAddresses(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, nil)
+	st := ts.openStream(t, "a/index.html")
+	writeFile(t, filepath.Join(ts.content, "a", "My plot #1.svg"), "<svg/>")
+	ev := st.expect(t, "figures")
+	d := decode[struct{ Paths []string }](t, ev.data)
+	if !slices.Equal(d.Paths, []string{"/a/My%20plot%20%231.svg"}) {
+		t.Errorf("figures event %+v", d)
+	}
+}
+
 func TestBuildErrors(t *testing.T) {
 	t.Parallel()
 	ts := startServer(t, nil)

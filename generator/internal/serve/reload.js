@@ -84,11 +84,20 @@
 
   // swap points the page's images at the new figures; a query string
   // defeats any cache, and the image keeps its box, so nothing moves.
+  // Addresses are compared decoded: an image's name may be escaped in
+  // more than one way.
+  function decoded(p) {
+    try {
+      return decodeURIComponent(p);
+    } catch {
+      return p;
+    }
+  }
   function swap(paths, v) {
-    const changed = new Set(paths);
+    const changed = new Set(paths.map(decoded));
     for (const img of document.images) {
       const u = new URL(img.src, location.href);
-      if (u.origin === location.origin && changed.has(u.pathname)) {
+      if (u.origin === location.origin && changed.has(decoded(u.pathname))) {
         u.search = "?v=" + encodeURIComponent(v);
         img.src = u.href;
       }
