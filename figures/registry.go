@@ -6,10 +6,13 @@ import "github.com/nonconvex/explainer/figures/lab"
 // experiment, sorted by name.
 var defaultRegistry = lab.NewRegistry(
 	chordSegment,
+	criticalPoints,
+	deepLinearPlateau,
 	doubleWell,
 	hessianAlongTraining,
 	hessianSpectrum,
 	lineCurvature,
+	linearAutoencoder,
 	linearThreeLayer,
 	linearTwoLayer,
 	logisticCurvature,
@@ -21,6 +24,7 @@ var defaultRegistry = lab.NewRegistry(
 	quasiconvexBump,
 	randomChords,
 	reluSum,
+	saddleEscape,
 	sigmoidCurvature,
 	counterexample,
 	softmaxHessian,
