@@ -237,6 +237,10 @@ func runCriticalPoints(ctx context.Context, args Args, rng *rand.Rand) (*Result,
 	}
 	zneg, _, _ := nn.Inertia(zeig, critEigTol)
 
+	r.Int("hidden", hidden)
+	r.Float("decay", "%g", decay)
+	r.Int("runs", runs)
+	r.Int("snapshots", len(critSnapshots))
 	r.Int("params", f.Dim())
 	r.Int("points", critPoints)
 	r.Int("searches", searches)
@@ -263,7 +267,7 @@ func runCriticalPoints(ctx context.Context, args Args, rng *rand.Rand) (*Result,
 		minima > 0 && minima < len(pts), "%d minima and %d saddles", minima, len(pts)-minima)
 	r.Check("zero-network", "the zero network is a critical point, a saddle at least as high as every critical point found",
 		floats.Norm(zgrad, 2) <= critGradTol*zloss && zneg > 0 && zloss >= highest.loss*(1-1e-12),
-		"‖∇L(0)‖ = %.1e, %d negative eigenvalues, loss %.4f against the highest found, %.4f", floats.Norm(zgrad, 2), zneg, zloss, highest.loss)
+		"‖∇L(0)‖ = %.1e, %d negative eigenvalues, loss %.9g against the highest found, %.9g", floats.Norm(zgrad, 2), zneg, zloss, highest.loss)
 	r.Check("hessian-fd", "the exact Hessian agrees with finite differences of the exact gradient at the highest critical point",
 		fdErr <= 1e-6, "largest difference %.1e relative to the largest entry, tolerance 1e-6", fdErr)
 

@@ -260,7 +260,7 @@ func runDeepLinearPlateau(ctx context.Context, args Args, rng *rand.Rand) (*Resu
 	r.Float("median-2", "%.0f", median[0])
 	r.Float("median-max", "%.0f", median[n-1])
 	r.Float("flow-error", "%.2g", worstFlow)
-	r.Float("hessian-error", "%.1e", hessErr)
+	r.Float("hessian-error", "%.2g", hessErr)
 	r.Float("eig2-min", "%g", eig2[0])
 	r.Float("eig2-max", "%g", eig2[len(eig2)-1])
 	r.Float("chain2-h12", "%g", chainHess.At(0, 1))
@@ -272,7 +272,7 @@ func runDeepLinearPlateau(ctx context.Context, args Args, rng *rand.Rand) (*Resu
 	r.Check("flow", "the chain's escape time matches the closed-form time of gradient flow, T/η, at every depth",
 		flowSlack >= 0, "largest relative difference %.2g; every difference within 3 steps + 1%% of T/η", worstFlow)
 	r.Check("hessian", "at the origin, the networks' exact Hessians equal the closed form: off-diagonal blocks −2 mean(y xᵀ) at depth 2, zero from depth 3 on",
-		hessErr <= 1e-12, "largest entry error %.1e, tolerance 1e-12", hessErr)
+		hessErr <= 1e-12, "largest entry error %.2g, tolerance 1e-12", hessErr)
 	r.Check("indefinite-2", "at depth 2 the origin is a strict saddle, with Hessian eigenvalues of both signs",
 		eig2[0] < -1e-9 && eig2[len(eig2)-1] > 1e-9, "eigenvalues from %g to %g", eig2[0], eig2[len(eig2)-1])
 	r.Check("chain-2", "for the depth-2 chain the Hessian at the origin is [[0, −2], [−2, 0]]",

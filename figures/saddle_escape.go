@@ -84,46 +84,58 @@ func escFlowTime(eps, a float64) float64 {
 // count is a whole number.
 func escFlowTol(steps, eta float64) float64 { return 1.5*eta*steps + 3 }
 
-// escRun runs gradient descent on obj from theta0 with step eta, adding
-// Gaussian noise of standard deviation sigma to every weight at every step
-// (none when sigma is 0), until the loss falls below escTarget or maxSteps
-// pass. It returns the number of steps taken, or −1 if it never escaped,
-// and the loss after each step when keep is set.
-func escRun(ctx context.Context, obj *nn.Objective, theta0 []float64, eta, sigma float64, maxSteps int, rng *rand.Rand, keep bool) (int, []float64, error) {
+// escDescent is gradient descent on obj with step eta, plus, when sigma is
+// positive, Gaussian noise of standard deviation sigma drawn from rng and
+// added to every weight at every step (perturbed gradient descent).
+type escDescent struct {
+	obj        *nn.Objective
+	eta, sigma float64
+	rng        *rand.Rand
+}
+
+// run takes at most maxSteps steps from theta0, stopping early once the
+// loss falls below stop. It returns the number of steps taken, or −1 if the
+// loss never fell below stop, and the loss before the first step and after
+// each one.
+func (d escDescent) run(ctx context.Context, theta0 []float64, maxSteps int, stop float64) (int, []float64, error) {
 	theta := slices.Clone(theta0)
 	grad := make([]float64, len(theta))
-	var hist []float64
-	loss := obj.Loss(theta)
-	if keep {
-		hist = append(hist, loss)
-	}
+	hist := []float64{d.obj.Loss(theta)}
 	for k := 1; k <= maxSteps; k++ {
 		if k%1024 == 0 {
 			if err := ctx.Err(); err != nil {
 				return 0, nil, err
 			}
 		}
-		obj.Grad(theta, grad)
+		d.obj.Grad(theta, grad)
 		for i := range theta {
-			theta[i] -= eta * grad[i]
-			if sigma > 0 {
-				theta[i] += sigma * rng.NormFloat64()
+			theta[i] -= d.eta * grad[i]
+			if d.sigma > 0 {
+				theta[i] += d.sigma * d.rng.NormFloat64()
 			}
 		}
-		loss = obj.Loss(theta)
-		if keep {
-			hist = append(hist, loss)
-		}
-		if loss < escTarget {
+		hist = append(hist, d.obj.Loss(theta))
+		if hist[k] < stop {
 			return k, hist, nil
 		}
 	}
 	return -1, hist, nil
 }
 
+// escape returns the number of steps from theta0 until the loss falls below
+// escTarget, or an error if that takes more than maxSteps.
+func (d escDescent) escape(ctx context.Context, theta0 []float64, maxSteps int) (int, error) {
+	k, _, err := d.run(ctx, theta0, maxSteps, escTarget)
+	if err == nil && k < 0 {
+		err = fmt.Errorf("gradient descent with noise %g did not escape in %d steps", d.sigma, maxSteps)
+	}
+	return k, err
+}
+
 func runSaddleEscape(ctx context.Context, args Args, rng *rand.Rand) (*Result, error) {
 	eta, decades, sigma, runs := args.Float("step"), args.Int("decades"), args.Float("noise"), args.Int("runs")
 	obj := linearNet2()
+	plain, perturbed := escDescent{obj, eta, 0, nil}, escDescent{obj, eta, sigma, rng}
 	// A generous cap: ten times the linear-regime estimate at the smallest ε.
 	maxSteps := int(10 * (float64(decades)*math.Log(10) + 5) / math.Log(1+2*eta))
 
@@ -139,12 +151,9 @@ func runSaddleEscape(ctx context.Context, args Args, rng *rand.Rand) (*Result, e
 	var noisyLo, noisyHi []float64
 	worstRel, slack := 0.0, math.Inf(1)
 	for i, e := range eps {
-		k, _, err := escRun(ctx, obj, escWeights(e, escStart), eta, 0, maxSteps, nil, false)
+		k, err := plain.escape(ctx, escWeights(e, escStart), maxSteps)
 		if err != nil {
 			return nil, err
-		}
-		if k < 0 {
-			return nil, fmt.Errorf("gradient descent from ε = %g did not escape in %d steps", e, maxSteps)
 		}
 		steps[i] = float64(k)
 		flow[i] = escFlowTime(e, escStart) / eta
@@ -152,12 +161,9 @@ func runSaddleEscape(ctx context.Context, args Args, rng *rand.Rand) (*Result, e
 		slack = math.Min(slack, escFlowTol(flow[i], eta)-math.Abs(steps[i]-flow[i]))
 		ks := make([]float64, runs)
 		for j := range ks {
-			k, _, err := escRun(ctx, obj, escWeights(e, escStart), eta, sigma, maxSteps, rng, false)
+			k, err := perturbed.escape(ctx, escWeights(e, escStart), maxSteps)
 			if err != nil {
 				return nil, err
-			}
-			if k < 0 {
-				return nil, fmt.Errorf("perturbed gradient descent from ε = %g did not escape in %d steps", e, maxSteps)
 			}
 			ks[j] = float64(k)
 		}
@@ -184,17 +190,17 @@ func runSaddleEscape(ctx context.Context, args Args, rng *rand.Rand) (*Result, e
 
 	// On the stable manifold itself, gradient descent never leaves.
 	stuckSteps := maxSteps
-	_, stuckHist, err := escRun(ctx, obj, escWeights(0, escStart), eta, 0, stuckSteps, nil, true)
+	_, stuckHist, err := plain.run(ctx, escWeights(0, escStart), stuckSteps, 0)
 	if err != nil {
 		return nil, err
 	}
 	stuckLoss := stuckHist[len(stuckHist)-1]
 
 	r.Float("eta", "%g", eta)
-	r.Float("sigma", "%g", sigma)
+	r.Text("sigma", escSigma(sigma))
 	r.Int("runs", runs)
-	r.Float("eps-min", "%.0e", eps[n-1])
-	r.Float("eps-max", "%.0e", eps[0])
+	r.Text("eps-min", Power10(-decades))
+	r.Text("eps-max", Power10(-1))
 	r.Int("steps-max-eps", int(steps[0]))
 	r.Int("steps-min-eps", int(steps[n-1]))
 	r.Float("flow-min-eps", "%.1f", flow[n-1])
@@ -206,17 +212,17 @@ func runSaddleEscape(ctx context.Context, args Args, rng *rand.Rand) (*Result, e
 	r.Int("stuck-steps", stuckSteps)
 	r.Float("stuck-loss", "%.12f", stuckLoss)
 	r.Check("increasing", "the escape time grows at every step down in ε, from the largest offset to the smallest",
-		increasing, "from %d steps at ε = %.0e to %d steps at ε = %.0e", int(steps[0]), eps[0], int(steps[n-1]), eps[n-1])
+		increasing, "from %d steps at ε = %s to %d steps at ε = %s", int(steps[0]), Power10(-1), int(steps[n-1]), Power10(-decades))
 	r.Check("flow", "the escape time matches the closed form of gradient flow, T(ε)/η, at every ε",
 		slack >= 0, "largest relative difference %.2g; every difference within 1.5η = %g of T/η, plus 3 steps", worstRel, 1.5*eta)
 	r.Check("per-decade", "deep in the plateau each factor of ten in ε costs ln 10 / ln(1 + 2η) more steps",
-		math.Abs(perDecade-wantPerDecade) <= 1, "%.0f steps from ε = %.0e to %.0e, closed form %.2f, tolerance 1 step", perDecade, eps[n-3], eps[n-1], wantPerDecade)
+		math.Abs(perDecade-wantPerDecade) <= 1, "%.0f steps from ε = %s to %s, closed form %.2f, tolerance 1 step", perDecade, Power10(1-decades), Power10(-decades), wantPerDecade)
 	r.Check("noise-helps", "with noise the median escape from the smallest offset is faster than without",
-		noisy[n-1] < steps[n-1], "median %.0f steps over %d perturbed runs against %d steps at ε = %.0e", noisy[n-1], runs, int(steps[n-1]), eps[n-1])
+		noisy[n-1] < steps[n-1], "median %.0f steps over %d perturbed runs against %d steps at ε = %s", noisy[n-1], runs, int(steps[n-1]), Power10(-decades))
 	r.Check("stuck", "started exactly on the stable manifold (ε = 0), gradient descent converges to the saddle and stays at loss 1",
 		math.Abs(stuckLoss-1) <= 1e-9, "loss %.12f after %d steps, tolerance 1e-9", stuckLoss, stuckSteps)
 
-	top, err := escCurves(ctx, r, obj, eta, sigma, decades, maxSteps, rng)
+	top, err := escCurves(ctx, r, plain, perturbed, decades, maxSteps)
 	if err != nil {
 		return nil, err
 	}
@@ -237,18 +243,21 @@ func linearNet2() *nn.Objective {
 }
 
 // escCurves plots the loss along runs from ε = 10⁻², the middle offset and
-// the smallest, and one perturbed run from the smallest.
-func escCurves(ctx context.Context, r *Result, obj *nn.Objective, eta, sigma float64, decades, maxSteps int, rng *rand.Rand) (*plot.Plot, error) {
+// the smallest, and one perturbed run from the smallest, each for a little
+// longer than the slowest takes to escape, so that the drop to 0 shows.
+func escCurves(ctx context.Context, r *Result, plain, perturbed escDescent, decades, maxSteps int) (*plot.Plot, error) {
 	p := NewPlot("", "step of gradient descent", "loss")
 	exps := []int{2, (2 + decades) / 2, decades}
-	var last int
+	last, err := plain.escape(ctx, escWeights(math.Pow(10, -float64(decades)), escStart), maxSteps)
+	if err != nil {
+		return nil, err
+	}
+	steps := last + last/6
 	for i, e := range exps {
-		eps := math.Pow(10, -float64(e))
-		k, hist, err := escRun(ctx, obj, escWeights(eps, escStart), eta, 0, maxSteps, nil, true)
+		_, hist, err := plain.run(ctx, escWeights(math.Pow(10, -float64(e)), escStart), steps, 0)
 		if err != nil {
 			return nil, err
 		}
-		last = max(last, k)
 		l, err := escLine(r, hist, fmt.Sprintf("gd eps=1e-%d", e), i, false)
 		if err != nil {
 			return nil, err
@@ -256,7 +265,7 @@ func escCurves(ctx context.Context, r *Result, obj *nn.Objective, eta, sigma flo
 		p.Add(l)
 		p.Legend.Add("ε = "+Power10(-e), l)
 	}
-	_, hist, err := escRun(ctx, obj, escWeights(math.Pow(10, -float64(decades)), escStart), eta, sigma, maxSteps, rng, true)
+	_, hist, err := perturbed.run(ctx, escWeights(math.Pow(10, -float64(decades)), escStart), steps, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -266,7 +275,7 @@ func escCurves(ctx context.Context, r *Result, obj *nn.Objective, eta, sigma flo
 	}
 	p.Add(l)
 	p.Legend.Add("ε = "+Power10(-decades)+" with noise", l)
-	p.X.Min, p.X.Max = 0, float64(last)*1.15
+	p.X.Min, p.X.Max = 0, float64(steps)
 	p.Y.Min, p.Y.Max = 0, 3.3
 	p.Y.Tick.Marker = TicksAt(0, 0.5, 1, 1.5, 2)
 	return p, nil

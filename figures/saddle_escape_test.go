@@ -88,7 +88,7 @@ func TestEscFlowTime(t *testing.T) {
 func TestEscRunStuckOnStableManifold(t *testing.T) {
 	// Exactly on w₁ = −w₂ gradient descent keeps the symmetry in floating
 	// point, so it never escapes.
-	k, hist, err := escRun(context.Background(), linearNet2(), escWeights(0, escStart), 0.05, 0, 2000, nil, true)
+	k, hist, err := escDescent{linearNet2(), 0.05, 0, nil}.run(context.Background(), escWeights(0, escStart), 2000, escTarget)
 	if err != nil {
 		t.Fatal(err)
 	}
