@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/figures/nn"
 )
 
@@ -27,16 +28,16 @@ import (
 // tanh regression net with weight decay, which keeps critical points
 // isolated. Starting points are taken along gradient-descent runs from
 // random initialisations, the places training actually visits.
-var criticalPoints = &Experiment{
+var criticalPoints = &lab.Experiment{
 	Name: "critical-points",
 	Doc: "Critical points of a small tanh network with weight decay, found by Levenberg–Marquardt on the gradient from points along " +
 		"training runs, each classified by its exact Hessian: loss against index, the fraction of negative eigenvalues (Dauphin et al. 2014).",
-	Params: []Param{
-		Int("hidden", 5, 3, 6, "the number of hidden tanh units h"),
-		Float("decay", 0.01, 0.01, 0.03, "the weight decay λ: the loss is the mean square error plus (λ/2)‖θ‖²"),
-		Int("runs", 10, 6, 24, "the number of training runs from random initialisations whose points start the search"),
+	Params: []lab.Param{
+		lab.Int("hidden", 5, 3, 6, "the number of hidden tanh units h"),
+		lab.Float("decay", 0.01, 0.01, 0.03, "the weight decay λ: the loss is the mean square error plus (λ/2)‖θ‖²"),
+		lab.Int("runs", 10, 6, 24, "the number of training runs from random initialisations whose points start the search"),
 	},
-	Alt: func(a Args) string {
+	Alt: func(a lab.Args) string {
 		return "A scatter plot of the loss against the index, the fraction of the Hessian's eigenvalues that are negative, " +
 			"for every distinct critical point found of a small tanh network. The points rise from lower left to upper right: " +
 			"the lowest losses belong to minima (index 0), and the higher the loss, the more directions lead down from the critical point."
@@ -196,7 +197,7 @@ func critRanks(xs []float64) []float64 {
 	return ranks
 }
 
-func runCriticalPoints(ctx context.Context, args Args, rng *rand.Rand) (*Result, error) {
+func runCriticalPoints(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.Result, error) {
 	hidden, decay, runs := args.Int("hidden"), args.Float("decay"), args.Int("runs")
 	f := newCritProblem(hidden, decay)
 	pts, failed, err := critSearch(ctx, f, runs, rng)
@@ -207,7 +208,7 @@ func runCriticalPoints(ctx context.Context, args Args, rng *rand.Rand) (*Result,
 		return nil, fmt.Errorf("only %d distinct critical points found; a rank correlation needs more", len(pts))
 	}
 
-	r := &Result{Data: Table{Header: []string{"loss", "index", "negative_eigenvalues", "zero_eigenvalues", "grad_norm", "searches_ending_here"}}}
+	r := &lab.Result{Data: lab.Table{Header: []string{"loss", "index", "negative_eigenvalues", "zero_eigenvalues", "grad_norm", "searches_ending_here"}}}
 	var losses, indices []float64
 	minima, worstGrad := 0, 0.0
 	for _, p := range pts {
@@ -276,13 +277,13 @@ func runCriticalPoints(ctx context.Context, args Args, rng *rand.Rand) (*Result,
 		return nil, err
 	}
 	r.Plots = []*plot.Plot{p}
-	r.Height = PanelWidth * 0.8
+	r.Height = lab.PanelWidth * 0.8
 	return r, nil
 }
 
 // critPlot draws loss against index, minima and saddles apart.
 func critPlot(pts []*critPoint) (*plot.Plot, error) {
-	p := NewPlot("", "index: fraction of negative Hessian eigenvalues", "loss")
+	p := lab.NewPlot("", "index: fraction of negative Hessian eigenvalues", "loss")
 	var mins, sads plotter.XYs
 	for _, c := range pts {
 		xy := plotter.XY{X: c.index, Y: c.loss}
@@ -293,7 +294,7 @@ func critPlot(pts []*critPoint) (*plot.Plot, error) {
 		}
 	}
 	if len(mins) > 0 {
-		s, err := Points(mins, 0)
+		s, err := lab.Points(mins, 0)
 		if err != nil {
 			return nil, err
 		}
@@ -301,7 +302,7 @@ func critPlot(pts []*critPoint) (*plot.Plot, error) {
 		p.Legend.Add("minimum", s)
 	}
 	if len(sads) > 0 {
-		s, err := Points(sads, 1)
+		s, err := lab.Points(sads, 1)
 		if err != nil {
 			return nil, err
 		}
@@ -320,12 +321,12 @@ func critPlot(pts []*critPoint) (*plot.Plot, error) {
 	for x := 0.0; x <= top+1e-9; x += 0.1 {
 		xt = append(xt, math.Round(x*10)/10)
 	}
-	p.X.Tick.Marker = TicksAt(xt...)
+	p.X.Tick.Marker = lab.TicksAt(xt...)
 	p.Y.Min, p.Y.Max = 0, pts[len(pts)-1].loss*1.3 // room for the legend
 	var yt []float64
 	for y := 0.0; y <= p.Y.Max; y += 0.1 {
 		yt = append(yt, math.Round(y*10)/10)
 	}
-	p.Y.Tick.Marker = TicksAt(yt...)
+	p.Y.Tick.Marker = lab.TicksAt(yt...)
 	return p, nil
 }

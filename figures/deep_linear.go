@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/figures/nn"
 )
 
@@ -30,18 +31,18 @@ import (
 // depth. The experiment measures that plateau for a chain of scalar weights
 // (against the closed-form time of gradient flow) and for small random
 // networks, and checks the Hessian at the origin against its closed form.
-var deepLinearPlateau = &Experiment{
+var deepLinearPlateau = &lab.Experiment{
 	Name: "deep-linear-plateau",
 	Doc: "Gradient descent from near the origin of deep linear networks of depth 2 to 5: the number of steps to escape the saddle " +
 		"at the origin grows with depth, for a chain of scalar weights (with the closed-form gradient-flow time) and for random width-2 networks; " +
 		"the Hessian at the origin is checked against its closed form, indefinite at depth 2 and zero from depth 3 on.",
-	Params: []Param{
-		Int("depth", 5, 3, 5, "the largest number of weight layers; depths from 2 up to this are run"),
-		Float("init", 0.2, 0.1, 0.3, "the initial scale s₀: the chain starts with every weight equal to s₀, the networks with weights drawn from N(0, s₀²/2), so that each layer shrinks a vector by about s₀"),
-		Float("step", 0.02, 0.01, 0.05, "the step size η of gradient descent"),
-		Int("runs", 9, 5, 25, "the number of random networks at each depth"),
+	Params: []lab.Param{
+		lab.Int("depth", 5, 3, 5, "the largest number of weight layers; depths from 2 up to this are run"),
+		lab.Float("init", 0.2, 0.1, 0.3, "the initial scale s₀: the chain starts with every weight equal to s₀, the networks with weights drawn from N(0, s₀²/2), so that each layer shrinks a vector by about s₀"),
+		lab.Float("step", 0.02, 0.01, 0.05, "the step size η of gradient descent"),
+		lab.Int("runs", 9, 5, 25, "the number of random networks at each depth"),
 	},
-	Alt: func(a Args) string {
+	Alt: func(a lab.Args) string {
 		return fmt.Sprintf("Steps of gradient descent needed to escape the origin, on a logarithmic axis, against the number of weight layers from 2 to %d. "+
 			"For the chain of scalar weights the points lie on the closed-form curve of gradient flow; for random networks of width 2 the median and range are shown. "+
 			"Both rise steeply with depth: each extra layer multiplies the time spent on the plateau near the origin.", a.Int("depth"))
@@ -163,10 +164,10 @@ func deepOriginHessian(obj *nn.Objective, x, y *mat.Dense) (float64, []float64, 
 	return worst, eig, err
 }
 
-func runDeepLinearPlateau(ctx context.Context, args Args, rng *rand.Rand) (*Result, error) {
+func runDeepLinearPlateau(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.Result, error) {
 	maxDepth, s0, eta, runs := args.Int("depth"), args.Float("init"), args.Float("step"), args.Int("runs")
 	const target = 0.5 // of the loss at the origin, which is 1 for the chain
-	r := &Result{Data: Table{Header: []string{"model", "depth", "run", "escape_steps", "flow_prediction_steps"}}}
+	r := &lab.Result{Data: lab.Table{Header: []string{"model", "depth", "run", "escape_steps", "flow_prediction_steps"}}}
 
 	var depths, chain, flow, median, lo, hi []float64
 	worstFlow, flowSlack := 0.0, math.Inf(1)
@@ -308,18 +309,18 @@ func deepJoin(xs []float64) string {
 }
 
 func deepPlot(depths, chain, flow, median, lo, hi []float64) (*plot.Plot, error) {
-	p := NewPlot("", "number of weight layers", "steps to escape")
+	p := lab.NewPlot("", "number of weight layers", "steps to escape")
 	// The chain's marks a little left of each depth, the networks' right.
 	left, right := make([]float64, len(depths)), make([]float64, len(depths))
 	for i, d := range depths {
 		left[i], right[i] = d-0.08, d+0.08
 	}
-	fl, err := Series(deepXYs(left, flow), 7, true)
+	fl, err := lab.Series(deepXYs(left, flow), 7, true)
 	if err != nil {
 		return nil, err
 	}
-	fl.Color = Gray
-	cs, err := Points(deepXYs(left, chain), 0)
+	fl.Color = lab.Gray
+	cs, err := lab.Points(deepXYs(left, chain), 0)
 	if err != nil {
 		return nil, err
 	}
@@ -336,7 +337,7 @@ func deepPlot(depths, chain, flow, median, lo, hi []float64) (*plot.Plot, error)
 	p.Legend.Add("width 2, random: median, range", ms)
 	p.Legend.Left = true
 	p.X.Min, p.X.Max = depths[0]-0.5, depths[len(depths)-1]+0.5
-	p.X.Tick.Marker = IntTicks(depths[0], depths[len(depths)-1])
+	p.X.Tick.Marker = lab.IntTicks(depths[0], depths[len(depths)-1])
 	p.Y.Scale = plot.LogScale{}
 	ymin := math.Min(slices.Min(chain), slices.Min(lo))
 	ymax := math.Max(slices.Max(chain), slices.Max(hi))

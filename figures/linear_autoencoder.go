@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/figures/nn"
 )
 
@@ -26,15 +27,15 @@ import (
 // their span, with loss tr Σ − Σ_{i∈I} λ_i. Only the top pair is a minimum;
 // the experiment builds every one, verifies that the network's gradient
 // vanishes there, and reads off its Hessian's inertia.
-var linearAutoencoder = &Experiment{
+var linearAutoencoder = &lab.Experiment{
 	Name: "linear-autoencoder",
 	Doc: "Every critical point of a linear autoencoder with 4 inputs and 2 hidden units (Baldi and Hornik): " +
 		"built in closed form, confirmed by the network's exact gradient, and classified by its exact Hessian; loss against index.",
-	Params: []Param{
-		Bool("rotate", true, "express the data in a random orthonormal basis, so that the eigenvectors are not the coordinate axes"),
-		Bool("mix", true, "write each critical point as (AC, C⁻¹B) with a random invertible 2×2 matrix C, which changes neither the function nor the loss"),
+	Params: []lab.Param{
+		lab.Bool("rotate", true, "express the data in a random orthonormal basis, so that the eigenvectors are not the coordinate axes"),
+		lab.Bool("mix", true, "write each critical point as (AC, C⁻¹B) with a random invertible 2×2 matrix C, which changes neither the function nor the loss"),
 	},
-	Alt: func(a Args) string {
+	Alt: func(a lab.Args) string {
 		return "A scatter plot of loss against the number of negative Hessian eigenvalues for the critical points of a linear autoencoder " +
 			"with data covariance eigenvalues 4, 3, 2, 1 and two hidden units. The six full-rank critical points, one for each pair of eigenvectors, " +
 			"lie on a rising staircase: loss 3 with index 0 (the top two eigenvectors, the only minimum), 4 with index 1, two points at loss 5 with index 2, " +
@@ -199,7 +200,7 @@ func (p *aeProblem) classify(theta []float64) (aeClass, error) {
 	return aeClass{loss, mat.Norm(mat.NewVecDense(len(grad), grad), 2), neg, zero, pos, nn.HessianError(p.obj, theta)}, nil
 }
 
-func runLinearAutoencoder(ctx context.Context, args Args, rng *rand.Rand) (*Result, error) {
+func runLinearAutoencoder(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.Result, error) {
 	n := len(aeEigen)
 	u := mat.NewDense(n, n, nil)
 	for i := range n {
@@ -227,7 +228,7 @@ func runLinearAutoencoder(ctx context.Context, args Args, rng *rand.Rand) (*Resu
 		}
 	}
 
-	r := &Result{Data: Table{Header: []string{"eigenvectors", "rank", "loss", "closed_form_loss", "negative", "zero", "positive", "index_fraction", "grad_norm", "hessian_fd_error"}}}
+	r := &lab.Result{Data: lab.Table{Header: []string{"eigenvectors", "rank", "loss", "closed_form_loss", "negative", "zero", "positive", "index_fraction", "grad_norm", "hessian_fd_error"}}}
 	var full, deficient []aePoint
 	var fullC, defC []aeClass
 	worstGrad, worstLoss, worstFD := 0.0, 0.0, 0.0
@@ -343,14 +344,14 @@ func runLinearAutoencoder(ctx context.Context, args Args, rng *rand.Rand) (*Resu
 		return nil, err
 	}
 	r.Plots = []*plot.Plot{p}
-	r.Width, r.Height = PanelWidth, PanelWidth*0.8
+	r.Width, r.Height = lab.PanelWidth, lab.PanelWidth*0.8
 	return r, nil
 }
 
 func aeJoin(xs []float64, format string) string {
 	parts := make([]string, len(xs))
 	for i, x := range xs {
-		parts[i] = Typeset(fmt.Sprintf(format, x))
+		parts[i] = lab.Typeset(fmt.Sprintf(format, x))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -359,7 +360,7 @@ func aeJoin(xs []float64, format string) string {
 // each point with the eigenvectors it keeps: full-rank points on the right,
 // rank-deficient ones (which fall on the same staircase) on the left.
 func aePlot(full []aePoint, fullC []aeClass, def []aePoint, defC []aeClass) (*plot.Plot, error) {
-	p := NewPlot("", "negative Hessian eigenvalues (index)", "loss")
+	p := lab.NewPlot("", "negative Hessian eigenvalues (index)", "loss")
 	fs, fl, err := aeSeries(full, fullC, 0, draw.XLeft)
 	if err != nil {
 		return nil, err
@@ -376,8 +377,8 @@ func aePlot(full []aePoint, fullC []aeClass, def []aePoint, defC []aeClass) (*pl
 	p.Legend.Left = true
 	p.X.Min, p.X.Max = -0.5, 9.5
 	p.Y.Min, p.Y.Max = 0, 13
-	p.X.Tick.Marker = IntTicks(0, 9)
-	p.Y.Tick.Marker = TicksAt(0, 2, 4, 6, 8, 10)
+	p.X.Tick.Marker = lab.IntTicks(0, 9)
+	p.Y.Tick.Marker = lab.TicksAt(0, 2, 4, 6, 8, 10)
 	return p, nil
 }
 
@@ -398,7 +399,7 @@ func aeSeries(pts []aePoint, cls []aeClass, i int, align draw.XAlignment) (*plot
 		lxys = append(lxys, xy)
 		texts = append(texts, pts[j].label())
 	}
-	s, err := Points(xys, i)
+	s, err := lab.Points(xys, i)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -407,7 +408,7 @@ func aeSeries(pts []aePoint, cls []aeClass, i int, align draw.XAlignment) (*plot
 		return nil, nil, err
 	}
 	for k := range l.TextStyle {
-		l.TextStyle[k].Font = Font(10)
+		l.TextStyle[k].Font = lab.Font(10)
 		l.TextStyle[k].XAlign = align
 		l.TextStyle[k].YAlign = draw.YCenter
 	}

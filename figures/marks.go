@@ -10,6 +10,8 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+
+	"github.com/nonconvex/explainer/figures/lab"
 )
 
 // Power10 writes 10^e as print does: 1, 10 and 100 in full, other powers
@@ -58,7 +60,7 @@ func MedianRange(xs, median, lo, hi []float64, i int) ([]plot.Plotter, *plotter.
 	var bars []plot.Plotter
 	var dots plotter.XYs
 	for k, x := range xs {
-		b, err := Series(plotter.XYs{{X: x, Y: lo[k]}, {X: x, Y: hi[k]}}, i, false)
+		b, err := lab.Series(plotter.XYs{{X: x, Y: lo[k]}, {X: x, Y: hi[k]}}, i, false)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -66,6 +68,6 @@ func MedianRange(xs, median, lo, hi []float64, i int) ([]plot.Plotter, *plotter.
 		bars = append(bars, b)
 		dots = append(dots, plotter.XY{X: x, Y: median[k]})
 	}
-	s, err := Points(dots, i)
+	s, err := lab.Points(dots, i)
 	return bars, s, err
 }

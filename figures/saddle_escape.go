@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/figures/nn"
 )
 
@@ -26,18 +27,18 @@ import (
 // lasts about ln(1/ε)/(2η) steps. Gradient flow is solvable in closed form
 // here, since it conserves uv (equivalently w₁² − w₂², the balance of the
 // two layers), and the experiment checks the measured escape against it.
-var saddleEscape = &Experiment{
+var saddleEscape = &lab.Experiment{
 	Name: "saddle-escape",
 	Doc: "Gradient descent near the saddle at the origin of the two-layer linear network (w₁w₂ − 1)²: " +
 		"started at distance ε from the saddle's stable manifold, it takes about ln(1/ε)/(2η) steps to escape, as the closed form " +
 		"of gradient flow predicts; a little noise in each step shortens the wait.",
-	Params: []Param{
-		Float("step", 0.01, 0.002, 0.1, "the step size η of gradient descent"),
-		Int("decades", 8, 6, 12, "the smallest starting offset ε is 10 to the minus this"),
-		Float("noise", 1e-4, 1e-5, 1e-3, "the standard deviation σ of the Gaussian noise added to each weight at each step of perturbed gradient descent"),
-		Int("runs", 25, 3, 100, "the number of perturbed runs at each ε"),
+	Params: []lab.Param{
+		lab.Float("step", 0.01, 0.002, 0.1, "the step size η of gradient descent"),
+		lab.Int("decades", 8, 6, 12, "the smallest starting offset ε is 10 to the minus this"),
+		lab.Float("noise", 1e-4, 1e-5, 1e-3, "the standard deviation σ of the Gaussian noise added to each weight at each step of perturbed gradient descent"),
+		lab.Int("runs", 25, 3, 100, "the number of perturbed runs at each ε"),
 	},
-	Alt: func(a Args) string {
+	Alt: func(a lab.Args) string {
 		return fmt.Sprintf("Two panels. Top: the loss against the step of gradient descent for starts at distance 10⁻² to 10⁻%d from the stable manifold of the saddle at loss 1: "+
 			"each run falls towards 1, stays on a plateau at 1, then drops to 0; the smaller the offset, the longer the plateau. "+
 			"Bottom: the number of steps to escape (loss below ½) against the offset on a logarithmic axis. Without noise the points lie on a straight line, "+
@@ -132,7 +133,7 @@ func (d escDescent) escape(ctx context.Context, theta0 []float64, maxSteps int) 
 	return k, err
 }
 
-func runSaddleEscape(ctx context.Context, args Args, rng *rand.Rand) (*Result, error) {
+func runSaddleEscape(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.Result, error) {
 	eta, decades, sigma, runs := args.Float("step"), args.Int("decades"), args.Float("noise"), args.Int("runs")
 	obj := linearNet2()
 	plain, perturbed := escDescent{obj, eta, 0, nil}, escDescent{obj, eta, sigma, rng}
@@ -144,7 +145,7 @@ func runSaddleEscape(ctx context.Context, args Args, rng *rand.Rand) (*Result, e
 	for e := 2; e <= 2*decades; e++ {
 		eps = append(eps, math.Pow(10, -float64(e)/2))
 	}
-	r := &Result{Cols: 1, Data: Table{Header: []string{"series", "epsilon", "step", "loss", "escape_steps", "flow_prediction_steps"}}}
+	r := &lab.Result{Cols: 1, Data: lab.Table{Header: []string{"series", "epsilon", "step", "loss", "escape_steps", "flow_prediction_steps"}}}
 	steps := make([]float64, len(eps))
 	flow := make([]float64, len(eps))
 	noisy := make([]float64, len(eps))
@@ -245,8 +246,8 @@ func linearNet2() *nn.Objective {
 // escCurves plots the loss along runs from ε = 10⁻², the middle offset and
 // the smallest, and one perturbed run from the smallest, each for a little
 // longer than the slowest takes to escape, so that the drop to 0 shows.
-func escCurves(ctx context.Context, r *Result, plain, perturbed escDescent, decades, maxSteps int) (*plot.Plot, error) {
-	p := NewPlot("", "step of gradient descent", "loss")
+func escCurves(ctx context.Context, r *lab.Result, plain, perturbed escDescent, decades, maxSteps int) (*plot.Plot, error) {
+	p := lab.NewPlot("", "step of gradient descent", "loss")
 	exps := []int{2, (2 + decades) / 2, decades}
 	last, err := plain.escape(ctx, escWeights(math.Pow(10, -float64(decades)), escStart), maxSteps)
 	if err != nil {
@@ -277,13 +278,13 @@ func escCurves(ctx context.Context, r *Result, plain, perturbed escDescent, deca
 	p.Legend.Add("ε = "+Power10(-decades)+" with noise", l)
 	p.X.Min, p.X.Max = 0, float64(steps)
 	p.Y.Min, p.Y.Max = 0, 3.3
-	p.Y.Tick.Marker = TicksAt(0, 0.5, 1, 1.5, 2)
+	p.Y.Tick.Marker = lab.TicksAt(0, 0.5, 1, 1.5, 2)
 	return p, nil
 }
 
 // escLine draws one loss history (thinned to at most 400 points for the
 // drawing; the CSV has every step) and records it in the data.
-func escLine(r *Result, hist []float64, name string, i int, dashed bool) (*plotter.Line, error) {
+func escLine(r *lab.Result, hist []float64, name string, i int, dashed bool) (*plotter.Line, error) {
 	stride := max(1, len(hist)/400)
 	var xys plotter.XYs
 	for k, l := range hist {
@@ -292,23 +293,23 @@ func escLine(r *Result, hist []float64, name string, i int, dashed bool) (*plott
 			xys = append(xys, plotter.XY{X: float64(k), Y: l})
 		}
 	}
-	return Series(xys, i, dashed)
+	return lab.Series(xys, i, dashed)
 }
 
 // escScatter plots escape steps against ε on a logarithmic axis.
 func escScatter(eps, steps, flow, noisy, lo, hi []float64, sigma float64) (*plot.Plot, error) {
-	p := NewPlot("", "offset ε from the stable manifold (logarithmic)", "steps to escape")
+	p := lab.NewPlot("", "offset ε from the stable manifold (logarithmic)", "steps to escape")
 	var fxy, sxy plotter.XYs
 	for i, e := range eps {
 		fxy = append(fxy, plotter.XY{X: e, Y: flow[i]})
 		sxy = append(sxy, plotter.XY{X: e, Y: steps[i]})
 	}
-	line, err := Series(fxy, 7, true)
+	line, err := lab.Series(fxy, 7, true)
 	if err != nil {
 		return nil, err
 	}
-	line.Color = Gray
-	gd, err := Points(sxy, 0)
+	line.Color = lab.Gray
+	gd, err := lab.Points(sxy, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -343,5 +344,5 @@ func escSigma(sigma float64) string {
 	if math.Abs(sigma-math.Pow(10, e)) <= 1e-12*sigma {
 		return Power10(int(e))
 	}
-	return Typeset(fmt.Sprintf("%.2g", sigma))
+	return lab.Typeset(fmt.Sprintf("%.2g", sigma))
 }
