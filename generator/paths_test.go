@@ -85,6 +85,8 @@ var pathInputs = []badInput{
 		want: `nothing: no such folder (the content folder; choose another with -content)`},
 	{name: "output folder is the content folder", args: []string{"-out", "content"},
 		want: `output folder content is the content folder: each build replaces the output folder whole; choose another with -out`},
+	{name: "output folder is a file", setup: write("notes.txt", "notes\n"), args: []string{"-out", "notes.txt"},
+		want: `output folder notes.txt is a file: each build replaces the output folder whole; choose another with -out`},
 	{name: "output folder holds the content", args: []string{"-out", "."},
 		want: `output folder . holds the content folder (content): each build replaces the output folder whole; choose another with -out`},
 
@@ -144,6 +146,13 @@ func outside(name string) func(t *testing.T, dir string) {
 			t.Fatal(err)
 		}
 		link(name, "../secret.txt")(t, dir)
+	}
+}
+
+// write writes a file into the project folder.
+func write(name, data string) func(t *testing.T, dir string) {
+	return func(t *testing.T, dir string) {
+		writeFile(t, filepath.Join(dir, name), []byte(data))
 	}
 }
 

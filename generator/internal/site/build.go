@@ -3,6 +3,7 @@ package site
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -116,6 +117,9 @@ func checkOut(cfg Config) error {
 	out, err := resolve(cfg.Out)
 	if err != nil {
 		return err
+	}
+	if info, err := os.Stat(out); err == nil && !info.IsDir() {
+		return fmt.Errorf("output folder %s is a file: each build replaces the output folder whole; choose another with -out", cfg.Out)
 	}
 	others := []struct{ dir, what string }{{cfg.Content, "the content folder"}, {".", "the current folder"}}
 	if cfg.Cache != "" {
