@@ -113,8 +113,12 @@ type aePoint struct {
 	theta []float64
 }
 
-// label names the kept eigenvectors 1-based, as the prose does: {1, 2}.
+// label names the kept eigenvectors 1-based, as the prose does: {1, 2}, or
+// ∅ for none.
 func (pt aePoint) label() string {
+	if len(pt.keep) == 0 {
+		return "∅"
+	}
 	parts := make([]string, len(pt.keep))
 	for i, k := range pt.keep {
 		parts[i] = fmt.Sprint(k + 1)

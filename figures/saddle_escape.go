@@ -43,7 +43,7 @@ var saddleEscape = &lab.Experiment{
 			"each run falls towards 1, stays on a plateau at 1, then drops to 0; the smaller the offset, the longer the plateau. "+
 			"Bottom: the number of steps to escape (loss below ½) against the offset on a logarithmic axis. Without noise the points lie on a straight line, "+
 			"the closed-form prediction of gradient flow, rising by about %.0f steps per factor of ten. With noise of size %g the escape time stops growing once the offset is smaller than the noise.",
-			a.Int("decades"), math.Log(10)/(2*a.Float("step")), a.Float("noise"))
+			a.Int("decades"), math.Log(10)/math.Log(1+2*a.Float("step")), a.Float("noise"))
 	},
 	Run: runSaddleEscape,
 }
