@@ -72,6 +72,16 @@
 // iterations, and return a [Result] holding the final theta and the loss
 // history even when they stop early with an error.
 //
+// # Critical points
+//
+// [FindCritical] solves ∇f(θ) = 0 by Levenberg–Marquardt steps on the
+// gradient of any [Curved] function (one with an exact Hessian), and so
+// finds saddles as readily as minima. [Decayed] adds weight decay to an
+// Objective, which isolates critical points that would otherwise lie in flat
+// valleys; [Inertia] counts a Hessian's negative, zero and positive
+// eigenvalues with a tolerance relative to its scale; [HessianError] checks a
+// Hessian against finite differences of the gradient.
+//
 // # Symmetries and directions
 //
 // [Net.Init] draws theta from a caller's *rand.Rand. [Interpolate],
