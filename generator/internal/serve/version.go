@@ -174,6 +174,11 @@ func (h *history) actionFor(from, to, file string) action {
 	var act action
 	for _, p := range diff(a, b) {
 		switch path.Ext(p) {
+		case "":
+			// _headers, for the static hosts, is no part of a page.
+			if p != "_headers" {
+				return action{reload: true}
+			}
 		case ".svg", ".csv":
 			// A page shows only its own figures, which lie beside it.
 			if path.Dir(p) == path.Dir(file) {

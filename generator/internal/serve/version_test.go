@@ -42,6 +42,8 @@ func TestActionFor(t *testing.T) {
 		{"other figure", change(func(m manifest) { m["b/fig-y.svg"] = [32]byte{20} }), "a/index.html", false, nil},
 		{"stylesheet", change(func(m manifest) { m["assets/style.css"] = [32]byte{20} }), "a/index.html", true, nil},
 		{"feed", change(func(m manifest) { m["feed.xml"] = [32]byte{20} }), "a/index.html", false, nil},
+		{"headers for static hosts", change(func(m manifest) { m["_headers"] = [32]byte{20} }), "a/index.html", false, nil},
+		{"a file without extension", change(func(m manifest) { m["a/LICENSE"] = [32]byte{20} }), "a/index.html", true, nil},
 		{"own page deleted", change(func(m manifest) { delete(m, "a/index.html") }), "a/index.html", true, nil},
 		{"missing page appears", change(func(m manifest) { m["c/index.html"] = [32]byte{20} }), "404.html", true, nil},
 		{"new page elsewhere", change(func(m manifest) { m["c/index.html"] = [32]byte{20} }), "a/index.html", false, nil},

@@ -2,13 +2,11 @@ package site
 
 import (
 	"context"
-	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -60,8 +58,9 @@ func TestProseEditRerunsNothingAndChangesOnlyItsPage(t *testing.T) {
 	if r.Runs != 0 || fakes.Runs("line") != 1 {
 		t.Errorf("a prose edit ran %d experiments (line ran %d times in all)", r.Runs, fakes.Runs("line"))
 	}
-	if !slices.Equal(r.Changed, []string{"first/index.html"}) {
-		t.Errorf("a prose edit changed %v, want only first/index.html", r.Changed)
+	// The feed carries the article's text.
+	if want := []string{"feed.xml", "first/index.html"}; !slices.Equal(r.Changed, want) {
+		t.Errorf("a prose edit changed %v, want only %v", r.Changed, want)
 	}
 
 	// A new title shows wherever the article is listed or linked.
@@ -85,7 +84,7 @@ func TestParameterEditRerunsOnlyThatFigure(t *testing.T) {
 			r.Runs, fakes.Runs("line"), fakes.Runs("wave"), fakes.Runs("numbers"))
 	}
 	// The home page quotes the slope.
-	want := []string{"first/fig-line.csv", "first/fig-line.svg", "first/index.html", "index.html"}
+	want := []string{"feed.xml", "first/fig-line.csv", "first/fig-line.svg", "first/index.html", "index.html"}
 	if !slices.Equal(r.Changed, want) {
 		t.Errorf("changed %v, want %v", r.Changed, want)
 	}
@@ -166,7 +165,8 @@ func TestFailedBuildLeavesOutputUntouched(t *testing.T) {
 }
 
 // TestEveryLinkResolves serves the built site from a real HTTP server, at a
-// domain's root and below a path, and follows every internal address.
+// domain's root and below a path, and follows every internal address and
+// fragment.
 func TestEveryLinkResolves(t *testing.T) {
 	for _, base := range []string{"/", "/explainer/"} {
 		t.Run(base, func(t *testing.T) {
@@ -177,56 +177,10 @@ func TestEveryLinkResolves(t *testing.T) {
 			mux.Handle(base, http.StripPrefix(strings.TrimSuffix(base, "/"), http.FileServer(http.Dir(cfg.Out))))
 			srv := httptest.NewServer(mux)
 			defer srv.Close()
-			crawl(t, srv.URL, base)
+			if got := sitetest.Crawl(t, srv.URL, base); len(got) < 10 {
+				t.Errorf("the crawl reached only %d addresses", len(got))
+			}
 		})
-	}
-}
-
-var linkAttr = regexp.MustCompile(`(?:href|src)="([^"]+)"|url\("([^"]+)"\)`)
-
-// crawl fetches every page and asset reachable from base and fails on any
-// internal address that does not answer 200 or that escapes base.
-func crawl(t *testing.T, origin, base string) {
-	seen := map[string]bool{base: true}
-	queue := []string{base, base + "404.html", base + "feed.xml", base + "sitemap.xml"}
-	for len(queue) > 0 {
-		u := queue[0]
-		queue = queue[1:]
-		resp, err := http.Get(origin + u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			t.Errorf("GET %s: %s", u, resp.Status)
-			continue
-		}
-		ct := resp.Header.Get("Content-Type")
-		if !strings.Contains(ct, "html") && !strings.Contains(ct, "css") {
-			continue
-		}
-		for _, m := range linkAttr.FindAllStringSubmatch(string(body), -1) {
-			link := m[1] + m[2]
-			if strings.HasPrefix(link, "http") || strings.HasPrefix(link, "#") || strings.HasPrefix(link, "mailto:") {
-				continue
-			}
-			link, _, _ = strings.Cut(link, "#")
-			if !strings.HasPrefix(link, "/") {
-				link = u[:strings.LastIndex(u, "/")+1] + link // relative to the page or stylesheet
-			}
-			if !strings.HasPrefix(link, base) {
-				t.Errorf("%s links to %s, outside %s", u, link, base)
-				continue
-			}
-			if !seen[link] {
-				seen[link] = true
-				queue = append(queue, link)
-			}
-		}
-	}
-	if len(seen) < 10 {
-		t.Errorf("the crawl reached only %d addresses", len(seen))
 	}
 }
 

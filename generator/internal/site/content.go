@@ -27,8 +27,10 @@ type Settings struct {
 	Title string `yaml:"title"`
 	// Description is the site's one-line summary.
 	Description string `yaml:"description"`
-	// URL is the origin the site is published at, such as
-	// https://example.org; the feed and sitemap need absolute addresses.
+	// URL is the address the site is published at, such as
+	// https://example.org or https://user.github.io/explainer; the feed,
+	// the sitemap and canonical links need absolute addresses, and
+	// publishing builds for its path (see [Settings.Base]).
 	URL string `yaml:"url"`
 	// Author is named in the feed and the page footer.
 	Author string `yaml:"author"`
@@ -222,11 +224,11 @@ func readSettings(root string, src *source, errs diag.List) (Settings, diag.List
 	if strings.TrimSpace(s.Title) == "" {
 		errs.Add(at("title"), "missing title: the site's name, shown on every page")
 	}
-	origin, msg := checkOrigin(s.URL)
+	address, msg := checkURL(s.URL)
 	if msg != "" {
 		errs.Add(at("url"), "%s", msg)
 	}
-	s.URL = origin
+	s.URL = address
 	if s.Language == "" {
 		s.Language = "en"
 	} else if _, err := language.Parse(s.Language); err != nil {
@@ -235,12 +237,13 @@ func readSettings(root string, src *source, errs diag.List) (Settings, diag.List
 	return s, errs
 }
 
-// checkOrigin returns the origin a site.yaml url names, without a
-// trailing slash, or what is wrong with it.
-func checkOrigin(s string) (string, string) {
-	const want = "url must be the site's origin, such as https://example.org"
+// checkURL returns the address a site.yaml url names, without a trailing
+// slash, or what is wrong with it. Its path, if any, is the base path the
+// site is published under, so it must be one.
+func checkURL(s string) (string, string) {
+	const want = "url must be the site's address, such as https://example.org or https://user.github.io/explainer"
 	if s == "" {
-		return "", "missing url: the site's origin, such as https://example.org, for the feed and the sitemap"
+		return "", "missing url: the site's address, such as https://example.org, for the feed and the sitemap"
 	}
 	u, err := url.Parse(s)
 	switch {
@@ -248,10 +251,12 @@ func checkOrigin(s string) (string, string) {
 		return "", fmt.Sprintf("%s, got %q", want, s)
 	case u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.ForceQuery || strings.HasSuffix(s, "#"):
 		return "", fmt.Sprintf("%s, without a user, query or fragment; got %q", want, s)
-	case u.Path != "" && u.Path != "/":
-		return "", fmt.Sprintf("%s, without a path; got %q (a site served under a path is built with -base %s/)", want, s, strings.TrimSuffix(u.EscapedPath(), "/"))
 	}
-	return u.Scheme + "://" + u.Host, ""
+	path := strings.TrimSuffix(u.EscapedPath(), "/")
+	if err := checkBase(path + "/"); err != nil {
+		return "", fmt.Sprintf("url's path must be folder names of letters, digits and - . _ ~, such as /explainer; got %q", s)
+	}
+	return u.Scheme + "://" + u.Host + path, ""
 }
 
 func readBib(root string, src *source, errs diag.List) (*bib.Bibliography, diag.List) {

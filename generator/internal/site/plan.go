@@ -154,6 +154,7 @@ func (r *renderer) plan(uses []*use) *plan {
 	p.claim("sitemap.xml", builtAs("the sitemap"), func() ([]byte, error) { return r.sitemap(), nil })
 	p.claim("feed.xml", builtAs("the feed"), func() ([]byte, error) { return r.feed(), nil })
 	p.claim("robots.txt", builtAs("robots.txt, which points crawlers at the sitemap"), func() ([]byte, error) { return r.robots(), nil })
+	p.claim("_headers", builtAs("the headers Netlify and Cloudflare Pages send"), func() ([]byte, error) { return r.headers(uses), nil })
 	p.claim("404.html", builtAs("the page for addresses that do not exist"), r.notFound)
 	p.claim("experiments/index.html", builtAs("the experiments catalogue"), func() ([]byte, error) { return r.experiments(uses) })
 	c := r.ix.content

@@ -10,6 +10,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/generator/internal/markup"
@@ -88,7 +89,10 @@ type usedBy struct{ URL, Label string }
 // newRenderer returns a renderer of the pages of a build.
 func newRenderer(b *Builder, ix *index) (*renderer, error) {
 	_, urls := assetFiles()
-	r := &renderer{b: b, ix: ix, assets: urls(b.cfg.Base)}
+	r := &renderer{b: b, ix: ix, assets: urls(b.cfg.Base), bodies: make(map[*article]*body)}
+	for _, a := range ix.content.all() {
+		r.bodies[a] = new(body)
+	}
 	var err error
 	r.chrome, err = newChrome(r.base("", "", ""))
 	return r, err
@@ -100,19 +104,45 @@ type renderer struct {
 	ix     *index
 	assets assetURLs
 	chrome chrome
+	bodies map[*article]*body // each rendered once, for its page and the feed
+}
+
+// A body is an article's text as HTML, without the page around it.
+type body struct {
+	once sync.Once
+	html string
+	res  *pageResolver // what it cites
+	err  error
+}
+
+// body renders an article's text, once a build whoever asks first.
+func (r *renderer) body(a *article) *body {
+	b := r.bodies[a]
+	b.once.Do(func() {
+		var buf bytes.Buffer
+		buf.Grow(3 * a.doc.Len()) // HTML runs to about three times its Markdown
+		b.res = r.ix.resolver(a)
+		if err := r.b.parser.Render(&buf, a.doc, b.res); err != nil {
+			b.err = fmt.Errorf("%s: rendering: %w", a.path, err)
+		}
+		b.html = buf.String()
+	})
+	return b
 }
 
 func (r *renderer) base(title, description, canonicalPath string) page {
-	s := r.ix.content.settings
-	return page{
-		Site:        s,
+	p := page{
+		Site:        r.ix.content.settings,
 		Base:        r.ix.base,
 		Assets:      r.assets,
 		Chrome:      r.chrome,
 		Title:       title,
 		Description: description,
-		Canonical:   s.URL + canonicalPath,
 	}
+	if canonicalPath != "" {
+		p.Canonical = r.ix.abs(canonicalPath)
+	}
+	return p
 }
 
 func (r *renderer) execute(name string, p page) ([]byte, error) {
@@ -134,14 +164,13 @@ func (r *renderer) links() []link {
 
 // article renders the home page or an article.
 func (r *renderer) article(a *article, number int) ([]byte, error) {
-	var body bytes.Buffer
-	body.Grow(3 * a.doc.Len()) // HTML runs to about three times its Markdown
-	res := r.ix.resolver(a)
-	if err := r.b.parser.Render(&body, a.doc, res); err != nil {
-		return nil, fmt.Errorf("%s: rendering: %w", a.path, err)
+	body := r.body(a)
+	if body.err != nil {
+		return nil, body.err
 	}
+	res := body.res
 	p := r.base(a.doc.Meta.Title, a.doc.Meta.Description, r.ix.pageURL(a))
-	p.Body = template.HTML(body.String())
+	p.Body = template.HTML(body.html)
 	p.TOC = tocHTML(a.doc.TOC)
 	for _, key := range sortedByValue(res.cites) {
 		e, _ := r.ix.content.bib.Lookup(key)
@@ -224,24 +253,25 @@ func (r *renderer) sitemap() []byte {
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
 	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
-	origin := r.ix.content.settings.URL
 	for _, a := range r.ix.content.all() {
-		fmt.Fprintf(&b, "<url><loc>%s</loc>", xmlEscape(origin+r.ix.pageURL(a)))
+		fmt.Fprintf(&b, "<url><loc>%s</loc>", xmlEscape(r.ix.abs(r.ix.pageURL(a))))
 		if a.doc.Meta.Date != "" {
 			fmt.Fprintf(&b, "<lastmod>%s</lastmod>", a.doc.Meta.Date)
 		}
 		b.WriteString("</url>\n")
 	}
-	fmt.Fprintf(&b, "<url><loc>%s</loc></url>\n", xmlEscape(origin+r.ix.base+"experiments/"))
+	fmt.Fprintf(&b, "<url><loc>%s</loc></url>\n", xmlEscape(r.ix.abs(r.ix.base+"experiments/")))
 	b.WriteString("</urlset>\n")
 	return b.Bytes()
 }
 
-// feed is an Atom feed of the articles. Its dates come from the articles'
-// front matter, never from the clock, so rebuilding does not change it.
+// feed is an Atom feed of the articles, each with its whole text. Its
+// dates come from the articles' front matter, never from the clock, so
+// rebuilding does not change it. The links of a text start with the base
+// path or are fragments; each entry's xml:base, the article's address,
+// resolves them for a reader.
 func (r *renderer) feed() []byte {
 	s := r.ix.content.settings
-	origin := s.URL
 	updated := "2000-01-01"
 	for _, a := range r.ix.content.all() {
 		updated = max(updated, a.doc.Meta.Date)
@@ -253,28 +283,35 @@ func (r *renderer) feed() []byte {
 	if s.Description != "" {
 		fmt.Fprintf(&b, "<subtitle>%s</subtitle>\n", xmlEscape(s.Description))
 	}
-	fmt.Fprintf(&b, "<id>%s</id>\n", xmlEscape(origin+r.ix.base))
-	fmt.Fprintf(&b, "<link href=\"%s\"/>\n", xmlEscape(origin+r.ix.base))
-	fmt.Fprintf(&b, "<link rel=\"self\" href=\"%s\"/>\n", xmlEscape(origin+r.ix.base+"feed.xml"))
+	home := r.ix.abs(r.ix.base)
+	fmt.Fprintf(&b, "<id>%s</id>\n", xmlEscape(home))
+	fmt.Fprintf(&b, "<link href=\"%s\"/>\n", xmlEscape(home))
+	fmt.Fprintf(&b, "<link rel=\"self\" href=\"%s\"/>\n", xmlEscape(r.ix.abs(r.ix.base+"feed.xml")))
 	fmt.Fprintf(&b, "<updated>%sT00:00:00Z</updated>\n", updated)
 	if s.Author != "" {
 		fmt.Fprintf(&b, "<author><name>%s</name></author>\n", xmlEscape(s.Author))
 	}
 	for _, a := range r.ix.content.articles {
-		date := a.doc.Meta.Date
-		if date == "" {
-			date = updated
+		u := xmlEscape(r.ix.abs(r.ix.pageURL(a)))
+		fmt.Fprintf(&b, "<entry>\n<title>%s</title>\n<id>%s</id>\n<link href=\"%s\"/>\n", xmlEscape(a.doc.Meta.Title), u, u)
+		if date := a.doc.Meta.Date; date != "" {
+			fmt.Fprintf(&b, "<published>%sT00:00:00Z</published>\n<updated>%sT00:00:00Z</updated>\n", date, date)
+		} else {
+			fmt.Fprintf(&b, "<updated>%sT00:00:00Z</updated>\n", updated)
 		}
-		u := origin + r.ix.pageURL(a)
-		fmt.Fprintf(&b, "<entry>\n<title>%s</title>\n<id>%s</id>\n<link href=\"%s\"/>\n<updated>%sT00:00:00Z</updated>\n<summary>%s</summary>\n</entry>\n",
-			xmlEscape(a.doc.Meta.Title), xmlEscape(u), xmlEscape(u), date, xmlEscape(a.doc.Meta.Description))
+		fmt.Fprintf(&b, "<summary>%s</summary>\n", xmlEscape(a.doc.Meta.Description))
+		// A text that failed to render fails its page, which reports it.
+		fmt.Fprintf(&b, "<content type=\"html\" xml:base=\"%s\">%s</content>\n</entry>\n", u, xmlEscape(r.body(a).html))
 	}
 	b.WriteString("</feed>\n")
 	return b.Bytes()
 }
 
+// robots points crawlers at the sitemap. Crawlers read robots.txt only at
+// a host's root, so for a site under a base path it takes effect only
+// where the host serves the folder at its root too.
 func (r *renderer) robots() []byte {
-	return []byte(fmt.Sprintf("User-agent: *\nAllow: /\n\nSitemap: %s%ssitemap.xml\n", r.ix.content.settings.URL, r.ix.base))
+	return []byte(fmt.Sprintf("User-agent: *\nAllow: /\n\nSitemap: %s\n", r.ix.abs(r.ix.base+"sitemap.xml")))
 }
 
 func xmlEscape(s string) string {

@@ -44,7 +44,9 @@
 //	<slug>/<fig-id>.csv     the data behind it
 //	experiments/index.html  every experiment and its parameters
 //	assets/                 CSS and fonts, named by content hash
-//	404.html sitemap.xml feed.xml robots.txt
+//	404.html sitemap.xml robots.txt
+//	feed.xml                an Atom feed of the articles, each with its whole text
+//	_headers                caching and types for Netlify and Cloudflare Pages
 //
 // Every output file has exactly one owner: a content file copied as it
 // is, an article's page, a figure's plot or data, or one of the files
@@ -59,7 +61,9 @@
 // Every internal address starts with the base path, so the site works at a
 // domain's root (base "/") or below it (base "/explainer/"); the base may
 // hold only characters an address needs no escaping for, and every address
-// built from a path is percent-encoded. Pages carry no JavaScript.
+// built from a path is percent-encoded. Absolute addresses (the feed's,
+// the sitemap's, canonical links) start with the url of site.yaml,
+// whatever the base of the build. Pages carry no JavaScript.
 //
 // Each build replaces the output folder whole, so the output folder may
 // not be the content folder, the cache or the current folder, nor hold

@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"encoding/xml"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -45,7 +46,7 @@ func TestBuildWritesTheSite(t *testing.T) {
 	}
 	slices.Sort(names)
 	want := []string{
-		"404.html", "assets/latinmodern-math.HASH.otf", "assets/style.HASH.css", "experiments/index.html",
+		"404.html", "_headers", "assets/latinmodern-math.HASH.otf", "assets/style.HASH.css", "experiments/index.html",
 		"feed.xml", "first/fig-line.csv", "first/fig-line.svg", "first/index.html", "index.html",
 		"robots.txt", "second/fig-wave.svg", "second/index.html", "sitemap.xml",
 	}
@@ -107,9 +108,35 @@ func TestBuildWritesTheSite(t *testing.T) {
 			t.Errorf("sitemap.xml lacks %s", s)
 		}
 	}
-	for _, s := range []string{`<updated>2026-01-03T00:00:00Z</updated>`, `<link href="https://example.org/second/"/>`} {
+	for _, s := range []string{
+		`<updated>2026-01-03T00:00:00Z</updated>`,
+		`<link href="https://example.org/second/"/>`,
+		"<published>2026-01-02T00:00:00Z</published>\n<updated>2026-01-02T00:00:00Z</updated>\n<summary>The first one.</summary>",
+		// The whole text, figures and all, its links resolved by xml:base.
+		`<content type="html" xml:base="https://example.org/first/">&lt;h2 id=&#34;sec-start&#34;`,
+		`&lt;img src=&#34;/first/fig-line.svg&#34; alt=&#34;A rising line.&#34;`,
+		`The slope is &lt;span class=&#34;val&#34;`,
+	} {
 		if !strings.Contains(files["feed.xml"], s) {
 			t.Errorf("feed.xml lacks %s", s)
+		}
+	}
+	var feed struct {
+		Entries []struct {
+			Content struct {
+				Type string `xml:"type,attr"`
+				Base string `xml:"http://www.w3.org/XML/1998/namespace base,attr"`
+				Text string `xml:",chardata"`
+			} `xml:"content"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal([]byte(files["feed.xml"]), &feed); err != nil {
+		t.Fatalf("feed.xml: %v", err)
+	}
+	for i, e := range feed.Entries {
+		page := []string{"first", "second"}[i]
+		if e.Content.Base != "https://example.org/"+page+"/" || !strings.Contains(files[page+"/index.html"], e.Content.Text) {
+			t.Errorf("entry %d: xml:base %q, or its content is not the text of %s", i, e.Content.Base, page)
 		}
 	}
 	if files["robots.txt"] != "User-agent: *\nAllow: /\n\nSitemap: https://example.org/sitemap.xml\n" {

@@ -1,0 +1,56 @@
+package site
+
+import (
+	"fmt"
+	"net/url"
+	"path"
+	"slices"
+	"strings"
+)
+
+// headers writes _headers, the file in which Netlify and Cloudflare Pages
+// read the response headers a site wants. It states the policy of the
+// nginx configuration in generator/deploy: assets, named by a hash of
+// their content, are cached for a year; everything else keeps these
+// hosts' default, which has a browser revalidate it on each visit; the
+// feed, the data files and the font get their exact types.
+//
+// The two hosts merge the rules that match an address differently (one
+// joins the values of a header, the other keeps the last), so no two
+// rules here set the same header for one address.
+func (r *renderer) headers(uses []*use) []byte {
+	base := r.ix.base
+	var b strings.Builder
+	b.WriteString(`# Response headers for Netlify and Cloudflare Pages, written by the generator.
+# Pages, figures and data keep the host's default, "public, max-age=0,
+# must-revalidate": a browser checks them on every visit. Assets are named
+# by a hash of their content and never change under their name.
+`)
+	fmt.Fprintf(&b, "%sassets/*\n  Cache-Control: public, max-age=31536000, immutable\n", base)
+	fmt.Fprintf(&b, "%sfeed.xml\n  Content-Type: application/atom+xml; charset=utf-8\n", base)
+	// The files whose type a host may not know, or give without a charset.
+	var names []string
+	assets, _ := assetFiles()
+	for name := range assets {
+		names = append(names, name)
+	}
+	for _, u := range uses {
+		if !u.fig.Run && u.job.out != nil && u.job.out.CSV != "" {
+			names = append(names, path.Join(u.art.slug, u.fig.ID+".csv"))
+		}
+	}
+	for name := range r.ix.content.static {
+		names = append(names, name)
+	}
+	types := map[string]string{
+		".csv": "text/csv; charset=utf-8",
+		".otf": "font/otf",
+	}
+	slices.Sort(names)
+	for _, name := range slices.Compact(names) {
+		if t, ok := types[path.Ext(name)]; ok {
+			fmt.Fprintf(&b, "%s\n  Content-Type: %s\n", (&url.URL{Path: base + name}).EscapedPath(), t)
+		}
+	}
+	return []byte(b.String())
+}
