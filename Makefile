@@ -2,7 +2,7 @@
 GO ?= go
 BENCH_COUNT ?= 6
 
-.PHONY: all site serve test bench clean
+.PHONY: all site serve test bench publish clean
 
 # Build the whole site into public/.
 all: site
@@ -13,6 +13,11 @@ site:
 # Build, serve on http://127.0.0.1:8080 and rebuild while you edit.
 serve:
 	$(GO) run ./generator serve
+
+# Build for the url in content/site.yaml and commit the site to the
+# gh-pages branch of origin; flags in PUBLISH, such as PUBLISH=-dry-run.
+publish:
+	$(GO) run ./generator publish $(PUBLISH)
 
 # Vet and every test; this is what .ci/run calls.
 test:
@@ -26,4 +31,4 @@ bench:
 	$(GO) tool benchstat bench/latest.txt
 
 clean:
-	rm -rf public .public.scratch .cache bench/latest.txt
+	rm -rf public .public.scratch .cache .publish bench/latest.txt

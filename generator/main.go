@@ -7,6 +7,8 @@
 //	generator build   [flags]  build the site once
 //	generator serve   [flags]  serve the site and rebuild it while you edit
 //	generator figures          list every experiment and its parameters
+//	generator publish [flags]  build the site for its address and commit it
+//	                           to the gh-pages branch of a git remote
 //
 // Run "generator <command> -h" for a command's flags. The exit status is 0
 // on success, 1 for errors in the content or the experiments or for a
@@ -59,6 +61,8 @@ commands:
   build     build the site into the output folder
   serve     serve the site on 127.0.0.1 and rebuild it while you edit
   figures   list every experiment with its parameters
+  publish   build the site for the url in site.yaml and commit it to the
+            gh-pages branch of a git remote
 
 Run "generator <command> -h" for a command's flags.
 `
@@ -77,6 +81,8 @@ func (c *cli) run(ctx context.Context, args []string) int {
 		err = c.serve(ctx, args[1:])
 	case "figures":
 		err = c.figures(args[1:])
+	case "publish":
+		err = c.publish(ctx, args[1:])
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(c.stdout, usage)
 		return 0
