@@ -61,13 +61,13 @@ func TestNginxServesTheSiteUnderItsPath(t *testing.T) {
 		}
 		kinds[kind]++
 		want := map[string]string{
-			".html":      "text/html; charset=utf-8",
-			".svg":       "image/svg+xml; charset=utf-8",
-			".csv":       "text/csv; charset=utf-8",
-			".xml":       "text/xml; charset=utf-8",
-			"asset.css":  "text/css; charset=utf-8",
-			".txt":       "text/plain; charset=utf-8",
-			"asset.otf":  "font/otf",
+			".html":     "text/html; charset=utf-8",
+			".svg":      "image/svg+xml; charset=utf-8",
+			".csv":      "text/csv; charset=utf-8",
+			".xml":      "text/xml; charset=utf-8",
+			"asset.css": "text/css; charset=utf-8",
+			".txt":      "text/plain; charset=utf-8",
+			"asset.otf": "font/otf",
 		}[kind]
 		if p == base+"feed.xml" {
 			want = "application/atom+xml; charset=utf-8"
