@@ -139,7 +139,6 @@ func (ix *index) inline(from *article, d *markup.Directive) (string, string) {
 	if u.job.out == nil {
 		return "", "" // the run failed, which is reported at the figure
 	}
-	href := ix.figureHref(from, u)
 	switch d.Name {
 	case "val":
 		v, ok := u.job.out.Value(d.Key)
@@ -156,8 +155,14 @@ func (ix *index) inline(from *article, d *markup.Directive) (string, string) {
 		if !c.Passed {
 			return "", fmt.Sprintf("the check failed: %s: %s", c.Claim, c.Detail)
 		}
-		return fmt.Sprintf(`<span class="check"><span class="check-mark" aria-hidden="true">✓</span> <span class="check-claim">%s</span> <a class="check-detail" href="%s">(%s)</a></span>`,
-			html.EscapeString(markup.SmartPunctuation(c.Claim)), html.EscapeString(href), html.EscapeString(c.Detail)), ""
+		// The numbers link to the figure that shows them; a run shows
+		// nothing, so they stand alone.
+		detail := fmt.Sprintf(`<a class="check-detail" href="%s">(%s)</a>`, html.EscapeString(ix.figureHref(from, u)), html.EscapeString(c.Detail))
+		if u.fig.Run {
+			detail = fmt.Sprintf(`<span class="check-detail">(%s)</span>`, html.EscapeString(c.Detail))
+		}
+		return fmt.Sprintf(`<span class="check"><span class="check-mark" aria-hidden="true">✓</span> <span class="check-claim">%s</span> %s</span>`,
+			html.EscapeString(markup.SmartPunctuation(c.Claim)), detail), ""
 	}
 }
 

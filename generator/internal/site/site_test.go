@@ -86,6 +86,8 @@ func TestBuildWritesTheSite(t *testing.T) {
 		`The sum is <span class="val" title="computed by experiment numbers">10</span>`,
 		`<a class="prev" rel="prev" href="/first/"><span>Previous</span> First article</a>`,
 		`[<a href="#ref-boyd2004" title="Boyd &amp; Vandenberghe 2004">1</a>, §3.2]`,
+		// A run has no element to link to.
+		`<span class="check-claim">the sum is n(n+1)/2</span> <span class="check-detail">(n = 4)</span>`,
 	} {
 		if !strings.Contains(second, s) {
 			t.Errorf("second/index.html lacks %s", s)

@@ -77,7 +77,7 @@ A wave.
 
 ::run{#run-sum experiment=numbers n=4}
 
-The sum is :val[run-sum.sum]; compare @first/fig-line [@boyd2004, §3.2].
+The sum is :val[run-sum.sum]; compare @first/fig-line [@boyd2004, §3.2]. So :check[run-sum.formula].
 -- references.bib --
 @book{boyd2004,
   author = {Boyd, Stephen and Vandenberghe, Lieven},
