@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/nonconvex/explainer/figures"
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/generator/internal/site"
 	"github.com/nonconvex/explainer/generator/internal/sitetest"
 )
@@ -36,7 +37,7 @@ func TestNginxServesTheSiteUnderItsPath(t *testing.T) {
 	for _, c := range []struct {
 		name     string
 		content  string // a txtar archive, or "" for the explainer
-		registry *figures.Registry
+		registry *lab.Registry
 	}{
 		{"test site", strings.Replace(sitetest.Site, "url: https://example.org", "url: https://example.org"+base, 1), sitetest.NewFakes().Registry},
 		{"explainer", "", figures.Default()},
