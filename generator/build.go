@@ -11,13 +11,19 @@ import (
 
 // siteFlags declares the flags shared by build and serve.
 func siteFlags(fs *flag.FlagSet, cfg *site.Config) *bool {
-	fs.StringVar(&cfg.Content, "content", "content", "the content `folder`")
 	fs.StringVar(&cfg.Out, "out", "public", "the output `folder`")
 	fs.StringVar(&cfg.Base, "base", "/", "the URL `path` the site is served under, such as /explainer/")
+	fs.BoolVar(&cfg.Drafts, "drafts", false, "include articles marked draft: true")
+	return buildFlags(fs, cfg)
+}
+
+// buildFlags declares the flags of every command that builds the site:
+// build, serve and publish.
+func buildFlags(fs *flag.FlagSet, cfg *site.Config) *bool {
+	fs.StringVar(&cfg.Content, "content", "content", "the content `folder`")
 	fs.StringVar(&cfg.Cache, "cache", ".cache", "the experiment cache `folder`, or - for none")
 	fs.IntVar(&cfg.Jobs, "j", 0, "experiments run at `once` (default: the number of processors)")
 	fs.DurationVar(&cfg.Budget, "budget", 0, "the time one experiment may take (default 20s)")
-	fs.BoolVar(&cfg.Drafts, "drafts", false, "include articles marked draft: true")
 	return fs.Bool("v", false, "report each experiment run and the build's timing")
 }
 

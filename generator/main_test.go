@@ -228,7 +228,8 @@ func symlink(name, target string) func(t *testing.T, dir string) {
 func TestUsageErrorsExitWithStatus2(t *testing.T) {
 	p := newProject(t)
 	for _, args := range [][]string{{}, {"bogus"}, {"build", "-bogus"}, {"build", "extra"}, {"figures", "-j", "2"},
-		{"build", "-j", "-1"}, {"build", "-budget", "-1s"}, {"build", "-out", ""}, {"serve", "-content", ""}} {
+		{"build", "-j", "-1"}, {"build", "-budget", "-1s"}, {"build", "-out", ""}, {"serve", "-content", ""},
+		{"publish", "-base", "/x/"}, {"publish", "extra"}, {"publish", "-j", "-1"}, {"publish", "-out", ""}, {"publish", "-branch", ""}} {
 		if code, _, _ := p.run(t, args...); code != 2 {
 			t.Errorf("%q: exit status %d, want 2", args, code)
 		}

@@ -16,18 +16,22 @@ func (c *cli) publish(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("publish", flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
 	cfg := site.Config{Registry: c.registry}
-	fs.StringVar(&cfg.Content, "content", "content", "the content `folder`")
+	verbose := buildFlags(fs, &cfg)
+	// The base path comes from the site's address; drafts are never published.
 	fs.StringVar(&cfg.Out, "out", filepath.Join(".publish", "site"), "the `folder` the site is built into")
-	fs.StringVar(&cfg.Cache, "cache", ".cache", "the experiment cache `folder`, or - for none")
-	fs.IntVar(&cfg.Jobs, "j", 0, "experiments run at `once` (default: the number of processors)")
-	fs.DurationVar(&cfg.Budget, "budget", 0, "the time one experiment may take (default 20s)")
 	var opts publish.Options
 	fs.StringVar(&opts.Remote, "remote", "origin", "the git `remote` to publish to, a name or an address")
 	fs.StringVar(&opts.Branch, "branch", "gh-pages", "the `branch` the site is committed to")
 	fs.BoolVar(&opts.DryRun, "dry-run", false, "build, and show what would change, but commit and push nothing")
-	verbose := fs.Bool("v", false, "report each experiment run and the build's timing")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if err := checkSiteFlags(fs, cfg); err != nil {
+		return err
+	}
+	if opts.Remote == "" || opts.Branch == "" {
+		fmt.Fprintf(fs.Output(), "generator publish: -remote and -branch need a name\n")
+		return errUsage
 	}
 	if *verbose {
 		cfg.Log = c.stderr
@@ -39,6 +43,9 @@ func (c *cli) publish(ctx context.Context, args []string) error {
 	}
 	cfg.Base = settings.Base()
 	r, err := site.Build(ctx, cfg)
+	if err != nil && ctx.Err() != nil {
+		return fmt.Errorf("publish stopped (%v): nothing was published", context.Cause(ctx))
+	}
 	if err != nil {
 		return fmt.Errorf("%w\nthe site does not build: nothing was published", err)
 	}
