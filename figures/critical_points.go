@@ -255,8 +255,8 @@ func runCriticalPoints(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab
 	r.Float("highest-index", "%.2f", highest.index)
 	r.Int("highest-negative", highest.neg)
 	r.Float("max-index", "%.2f", slices.Max(indices))
-	r.Float("grad-max", "%.0e", worstGrad)
-	r.Float("fd-error", "%.0e", fdErr)
+	r.Float("grad-max", "%.1g", worstGrad)
+	r.Float("fd-error", "%.1g", fdErr)
 	r.Float("zero-loss", "%.3f", zloss)
 	r.Int("zero-negative", zneg)
 	r.Float("zero-index", "%.2f", float64(zneg)/float64(f.Dim()))
@@ -268,9 +268,9 @@ func runCriticalPoints(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab
 		minima > 0 && minima < len(pts), "%d minima and %d saddles", minima, len(pts)-minima)
 	r.Check("zero-network", "the zero network is a critical point, a saddle at least as high as every critical point found",
 		floats.Norm(zgrad, 2) <= critGradTol*zloss && zneg > 0 && zloss >= highest.loss*(1-1e-12),
-		"‖∇L(0)‖ = %.1e, %d negative eigenvalues, loss %.9g against the highest found, %.9g", floats.Norm(zgrad, 2), zneg, zloss, highest.loss)
+		"‖∇L(0)‖ = %.2g, %d negative eigenvalues, loss %.9g against the highest found, %.9g", floats.Norm(zgrad, 2), zneg, zloss, highest.loss)
 	r.Check("hessian-fd", "the exact Hessian agrees with finite differences of the exact gradient at the highest critical point",
-		fdErr <= 1e-6, "largest difference %.1e relative to the largest entry, tolerance 1e-6", fdErr)
+		fdErr <= 1e-6, "largest difference %.2g relative to the largest entry, tolerance 1e-6", fdErr)
 
 	p, err := critPlot(pts)
 	if err != nil {

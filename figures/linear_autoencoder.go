@@ -318,17 +318,17 @@ func runLinearAutoencoder(ctx context.Context, args lab.Args, rng *rand.Rand) (*
 	r.Text("minimum", minLabel)
 	r.Float("min-loss", "%g", losses[0])
 	r.Float("max-index-fraction", "%.3g", indices[len(indices)-1]/float64(dim))
-	r.Float("grad-max", "%.1e", worstGrad)
-	r.Float("fd-error", "%.1e", worstFD)
-	r.Float("covariance-error", "%.1e", covErr)
+	r.Float("grad-max", "%.2g", worstGrad)
+	r.Float("fd-error", "%.2g", worstFD)
+	r.Float("covariance-error", "%.2g", covErr)
 	r.Float("origin-loss", "%g", defC[len(defC)-1].loss)
 	r.Int("origin-index", defC[len(defC)-1].neg)
 	r.Check("covariance", "the four training examples have second-moment matrix Σ = U diag(4, 3, 2, 1) Uᵀ",
-		covErr <= 1e-13, "largest entry error %.1e, tolerance 1e-13", covErr)
+		covErr <= 1e-13, "largest entry error %.2g, tolerance 1e-13", covErr)
 	r.Check("critical", "the network's exact gradient vanishes at every constructed point",
-		worstGrad <= 1e-13, "largest gradient norm %.1e over %d points, tolerance 1e-13", worstGrad, len(full)+len(deficient))
+		worstGrad <= 1e-13, "largest gradient norm %.2g over %d points, tolerance 1e-13", worstGrad, len(full)+len(deficient))
 	r.Check("losses", "the full-rank critical points have losses 3, 4, 5, 5, 6, 7, which is tr Σ = 10 minus the two kept eigenvalues",
-		lossOK && worstLoss <= 1e-12, "losses %s, largest relative error against the closed form %.1e, tolerance 1e-12", aeJoin(losses, "%.15g"), worstLoss)
+		lossOK && worstLoss <= 1e-12, "losses %s, largest relative error against the closed form %.2g, tolerance 1e-12", aeJoin(losses, "%.15g"), worstLoss)
 	r.Check("indices", "in the same order, their Hessians have 0, 1, 2, 2, 3 and 4 negative eigenvalues",
 		indexOK, "negative eigenvalues %s (a magnitude below %g of the largest counts as zero)", aeJoin(indices, "%g"), aeTol)
 	r.Check("zeros", "each full-rank critical point has exactly p² = 4 zero Hessian eigenvalues, the directions of (AC, C⁻¹B)",
@@ -337,7 +337,7 @@ func runLinearAutoencoder(ctx context.Context, args lab.Args, rng *rand.Rand) (*
 		minima == 1 && minLabel == "{1, 2}" && saddles == len(full)+len(deficient)-1,
 		"%d without negative eigenvalues (%s), %d saddles", minima, minLabel, saddles)
 	r.Check("hessian-fd", "the exact Hessian agrees with finite differences of the exact gradient",
-		worstFD <= 1e-7, "largest difference %.1e relative to the largest entry, tolerance 1e-7", worstFD)
+		worstFD <= 1e-7, "largest difference %.2g relative to the largest entry, tolerance 1e-7", worstFD)
 	if c != nil {
 		r.Check("invariant", "multiplying by C changes neither the loss nor the counts of negative and zero eigenvalues",
 			invariant, "compared at all %d full-rank points with C = I", len(full))
