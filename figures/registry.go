@@ -29,4 +29,5 @@ var defaultRegistry = lab.NewRegistry(
 	counterexample,
 	softmaxHessian,
 	weightMatching,
+	widthSweep,
 )
