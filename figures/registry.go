@@ -26,8 +26,10 @@ var defaultRegistry = lab.NewRegistry(
 	reluSum,
 	saddleEscape,
 	sigmoidCurvature,
+	singleNeuron,
 	counterexample,
 	softmaxHessian,
+	spuriousMinima,
 	weightMatching,
 	widthSweep,
 )
