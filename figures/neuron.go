@@ -67,7 +67,7 @@ func (l neuronLoss) at(w float64) (v, d1, d2 float64) {
 	for i, x := range l.xs {
 		z := w * x
 		s, sd := sigmoid(z), sigmoid(z)*sigmoid(-z) // σ and σ′
-		e := sigmoid(z)                            // σ − y, for y = 0
+		e := sigmoid(z)                             // σ − y, for y = 0
 		if l.ys[i] == 1 {
 			e = -sigmoid(-z)
 		}
