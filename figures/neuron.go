@@ -1,13 +1,18 @@
 package figures
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
+
+	"github.com/nonconvex/explainer/figures/nn"
 )
 
 // This file holds the third experiment of claim g of the brief, after Auer,
@@ -53,30 +58,22 @@ type neuronLoss struct {
 	square bool // square loss (σ − y)²; otherwise cross-entropy
 }
 
-// sigmoid is 1/(1+e^{−z}), accurate in both tails.
-func sigmoid(z float64) float64 {
-	if z >= 0 {
-		return 1 / (1 + math.Exp(-z))
-	}
-	e := math.Exp(z)
-	return e / (1 + e)
-}
-
 // at returns L(w), L′(w) and L″(w).
 func (l neuronLoss) at(w float64) (v, d1, d2 float64) {
 	for i, x := range l.xs {
 		z := w * x
-		s, sd := sigmoid(z), sigmoid(z)*sigmoid(-z) // σ and σ′
-		e := sigmoid(z)                             // σ − y, for y = 0
+		// σ(z) and σ(−z) each accurate in its tail, as nn computes them.
+		s, c := nn.Sigmoid.Eval(z), nn.Sigmoid.Eval(-z)
+		sd, e := s*c, s // σ′, and σ − y for y = 0
 		if l.ys[i] == 1 {
-			e = -sigmoid(-z)
+			e = -c
 		}
 		if l.square {
 			v += e * e
 			d1 += 2 * e * sd * x
 			d2 += 2 * x * x * (sd*sd + e*sd*(1-2*s))
 		} else {
-			v += softplus(z) - l.ys[i]*z
+			v += nn.Logistic.Value([]float64{z}, []float64{l.ys[i]})
 			d1 += e * x
 			d2 += sd * x * x
 		}
@@ -146,6 +143,42 @@ func neuronMinima(l neuronLoss, ws []float64) []neuronMinimum {
 	return found
 }
 
+// neuronDownhill follows the slope of l downhill from w0, through the
+// grid points in the falling direction, to where the slope turns, and
+// refines that point by bisection: the end of gradient descent with steps
+// small enough to follow the curve. It returns ±Inf if the loss keeps
+// falling to the end of the grid.
+func neuronDownhill(l neuronLoss, ws []float64, w0 float64) float64 {
+	_, d0, _ := l.at(w0)
+	i, _ := slices.BinarySearch(ws, w0)
+	step := 1 // the loss falls towards larger w
+	if d0 > 0 {
+		step, i = -1, i-1
+	}
+	prev := w0
+	for ; i >= 0 && i < len(ws); i += step {
+		w := ws[i]
+		if _, d, _ := l.at(w); d*float64(step) > 0 {
+			// The slope turned between prev and w: bisect.
+			a, b := min(prev, w), max(prev, w)
+			for range 200 {
+				m := a + (b-a)/2
+				if m == a || m == b {
+					break
+				}
+				if _, dm, _ := l.at(m); dm < 0 {
+					a = m
+				} else {
+					b = m
+				}
+			}
+			return a + (b-a)/2
+		}
+		prev = w
+	}
+	return math.Inf(step)
+}
+
 func runSingleNeuron(ctx context.Context, args Args, _ *rand.Rand) (*Result, error) {
 	n, ratio, points := args.Int("examples"), args.Float("ratio"), args.Int("points")
 	xs, ys := neuronData(n, ratio)
@@ -157,9 +190,10 @@ func runSingleNeuron(ctx context.Context, args Args, _ *rand.Rand) (*Result, err
 	sqMin, ceMin := neuronMinima(sq, ws), neuronMinima(ce, ws)
 
 	r := &Result{Cols: 1, Data: Table{Header: []string{"w", "log10_abs_w", "square_loss", "cross_entropy"}}}
-	minCECurv := math.Inf(1)
+	minCECurv, gridLow := math.Inf(1), math.Inf(1)
 	for _, w := range ws {
 		a, _, _ := sq.at(w)
+		gridLow = math.Min(gridLow, a)
 		b, _, c := ce.at(w)
 		minCECurv = math.Min(minCECurv, c)
 		u := "" // log₁₀|0| has no value
@@ -178,13 +212,11 @@ func runSingleNeuron(ctx context.Context, args Args, _ *rand.Rand) (*Result, err
 	bend := neuronBend()
 
 	verified := true
-	detail := ""
+	var where, detail []string
 	for i, m := range sqMin {
 		verified = verified && m.curvature > 0
-		if i > 0 {
-			detail += "; "
-		}
-		detail += fmt.Sprintf("w = %.3g: L = %.4f, L″ = %.3g", m.w, m.loss, m.curvature)
+		where = append(where, fmt.Sprintf("%.3g", m.w))
+		detail = append(detail, fmt.Sprintf("w = %.3g: L = %.4f, L″ = %.3g", m.w, m.loss, m.curvature))
 		r.Float(fmt.Sprintf("w-%d", i+1), "%.2g", m.w)
 		r.Float(fmt.Sprintf("loss-%d", i+1), "%.3f", m.loss)
 	}
@@ -198,10 +230,35 @@ func runSingleNeuron(ctx context.Context, args Args, _ *rand.Rand) (*Result, err
 		r.Float("loss-ce", "%.3f", ceMin[0].loss)
 	}
 	r.Float("bend", "%.4f", bend)
+
+	// Where a descent ends depends on where it starts: one start in the
+	// basin of each of the first three minima, if there are three.
+	starts := []float64{-1e-2, 1e-5, 1e-2}
+	var descents []string
+	distinct, landed := map[float64]bool{}, true
+	for _, w0 := range starts {
+		end := neuronDownhill(sq, ws, w0)
+		descents = append(descents, fmt.Sprintf("from w = %g to %.3g", w0, end))
+		distinct[end] = true
+		onMinimum := false
+		for _, m := range sqMin {
+			onMinimum = onMinimum || math.Abs(end-m.w) <= 1e-9*math.Abs(m.w)
+		}
+		landed = landed && onMinimum
+	}
+	if len(sqMin) == 3 {
+		r.Check("descents", "descending from three different starting weights ends in three different local minima",
+			landed && len(distinct) == 3, "%s", strings.Join(descents, "; "))
+	}
 	r.Check("square-several", "with the square loss, the single weight has several local minima",
-		len(sqMin) >= 2, "%d local minima: %s", len(sqMin), detail)
+		len(sqMin) >= 2, "%d local minima, at w = %s", len(sqMin), strings.Join(where, ", "))
 	r.Check("square-verified", "each of them is a strict minimum: the slope changes sign from − to + and the second derivative is positive",
-		verified && len(sqMin) > 0, "%s", detail)
+		verified && len(sqMin) > 0, "%s", strings.Join(detail, "; "))
+	if len(sqMin) > 0 {
+		lowest := slices.MinFunc(sqMin, func(a, b neuronMinimum) int { return cmp.Compare(a.loss, b.loss) })
+		r.Check("square-global", "the lowest of these minima is the lowest loss anywhere on the grid",
+			lowest.loss <= gridLow, "lowest minimum %.6f at w = %.3g; lowest grid value %.6f", lowest.loss, lowest.w, gridLow)
+	}
 	ceDetail := "none found"
 	if len(ceMin) > 0 {
 		ceDetail = fmt.Sprintf("%d, the first at w = %.3g with L = %.4f", len(ceMin), ceMin[0].w, ceMin[0].loss)
@@ -228,7 +285,7 @@ func runSingleNeuron(ctx context.Context, args Args, _ *rand.Rand) (*Result, err
 // its closed form 2σ²(1 − σ)(2 − 3σ) over [0, 3].
 func neuronBend() float64 {
 	g2 := func(z float64) float64 {
-		s := sigmoid(z)
+		s := nn.Sigmoid.Eval(z)
 		return 2 * s * s * (1 - s) * (2 - 3*s)
 	}
 	a, b := 0.0, 3.0

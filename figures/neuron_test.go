@@ -69,9 +69,9 @@ func TestNeuronBend(t *testing.T) {
 		t.Errorf("bend at %.17g, want ln 2", b)
 	}
 	// The closed form of g″ for g = σ², against finite differences.
-	g := func(z float64) float64 { s := sigmoid(z); return s * s }
+	g := func(z float64) float64 { s := nn.Sigmoid.Eval(z); return s * s }
 	for _, z := range []float64{-2, 0, math.Ln2, 2} {
-		s := sigmoid(z)
+		s := nn.Sigmoid.Eval(z)
 		want := 2 * s * s * (1 - s) * (2 - 3*s)
 		if num := fd.Derivative(g, z, &fd.Settings{Formula: fd.Central2nd, Step: 1e-4}); math.Abs(num-want) > 1e-6 {
 			t.Errorf("g″(%g) = %g, finite differences %g", z, want, num)
@@ -97,5 +97,21 @@ func TestSingleNeuronExtremes(t *testing.T) {
 		if _, err := Execute(context.Background(), singleNeuron.MustParse(given), 0); err != nil {
 			t.Errorf("%v: %v", given, err)
 		}
+	}
+}
+
+func TestNeuronDownhill(t *testing.T) {
+	// Cross-entropy on (1, 1), (1, 0) has its one minimum at w = 0: from
+	// either side, descent ends there.
+	ws := neuronGrid(-6, 2, 401)
+	l := neuronLoss{[]float64{1, 1}, []float64{1, 0}, false}
+	for _, w0 := range []float64{-3, -1e-4, 2e-3, 7} {
+		if end := neuronDownhill(l, ws, w0); math.Abs(end) > 1e-12 {
+			t.Errorf("from %g: ended at %g, want 0", w0, end)
+		}
+	}
+	// One example with label 1: the loss falls for ever as w grows.
+	if end := neuronDownhill(neuronLoss{[]float64{1}, []float64{1}, false}, ws, 0.5); !math.IsInf(end, 1) {
+		t.Errorf("a loss falling for ever: descent ended at %g", end)
 	}
 }

@@ -92,28 +92,11 @@ func teacherHessian(f nn.Differentiable, theta []float64) *mat.SymDense {
 	return h
 }
 
-// teacherMinimum reports the smallest and largest Hessian eigenvalue at
-// theta and, when the Hessian is positive definite, the Newton decrement
-// ½gᵀH⁻¹g: how much lower the loss could go if it were the quadratic its
-// derivatives describe (+Inf otherwise).
+// teacherMinimum judges the end of a run by its Hessian; see minimumTest.
 func teacherMinimum(f nn.Differentiable, theta []float64) (lo, hi, decrement float64, err error) {
-	h := teacherHessian(f, theta)
-	ev, err := nn.Eigenvalues(h)
-	if err != nil {
-		return 0, 0, 0, err
-	}
-	lo, hi, decrement = ev[0], ev[len(ev)-1], math.Inf(1)
-	var chol mat.Cholesky
-	if lo > 0 && chol.Factorize(h) {
-		g := make([]float64, len(theta))
-		f.Grad(theta, g)
-		gv := mat.NewVecDense(len(g), g)
-		var step mat.VecDense
-		if err := chol.SolveVecTo(&step, gv); err == nil {
-			decrement = mat.Dot(gv, &step) / 2
-		}
-	}
-	return lo, hi, decrement, nil
+	g := make([]float64, len(theta))
+	f.Grad(theta, g)
+	return minimumTest(teacherHessian(f, theta), g)
 }
 
 // teacherSize is the outcome of all runs for one (n, k).
@@ -214,7 +197,7 @@ func runSpuriousMinima(ctx context.Context, args Args, rng *rand.Rand) (*Result,
 		r.Float(fmt.Sprintf("rate-over-%d", over[i].n), "%.0f%%", 100*float64(over[i].spurious)/float64(runs))
 	}
 	slices.Sort(levels)
-	distinct := len(widthLevels(levels))
+	distinct := len(distinctLevels(levels, 1e-6))
 	r.Int("runs", runs)
 	r.Int("extra", extra)
 	r.Int("spurious-total", totalExact)
@@ -241,7 +224,11 @@ func runSpuriousMinima(ctx context.Context, args Args, rng *rand.Rand) (*Result,
 	}
 	r.Check("rises", "with as many student as teacher units, spurious minima are reached more often by the largest network than by the smallest",
 		last.spurious > first.spurious, "spurious ends out of %d runs for n = k = 6, 8, 10, 12: %s", runs, counts(exact))
-	r.Check("extra-unit", fmt.Sprintf("with %d extra student unit(s), no size reaches spurious minima more often, and fewer are reached in all", extra),
+	spare := "one extra student unit"
+	if extra > 1 {
+		spare = fmt.Sprintf("%d extra student units", extra)
+	}
+	r.Check("extra-unit", "with "+spare+", no size reaches spurious minima more often, and fewer are reached in all",
 		perSize && totalOver < totalExact, "spurious ends for k = n: %s (total %d); for k = n + %d: %s (total %d)",
 		counts(exact), totalExact, extra, counts(over), totalOver)
 	r.Check("are-minima", "every run counted as spurious ends at a local minimum: positive definite Hessian, negligible Newton decrement",

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -101,7 +102,7 @@ func (f *tanhFit) forward(theta []float64) {
 		f.r[i] = 2 * d / n
 	}
 	f.at = append(f.at[:0], theta...)
-	f.loss = mse/n + f.lambda/2*symSquaredNorm(theta)
+	f.loss = mse/n + f.lambda/2*floats.Dot(theta, theta)
 }
 
 func (f *tanhFit) Loss(theta []float64) float64 {
@@ -132,7 +133,7 @@ func (f *tanhFit) Grad(theta, grad []float64) float64 {
 
 // mse returns the mean square error at theta, the loss without its penalty.
 func (f *tanhFit) mse(theta []float64) float64 {
-	return f.Loss(theta) - f.lambda/2*symSquaredNorm(theta)
+	return f.Loss(theta) - f.lambda/2*floats.Dot(theta, theta)
 }
 
 // widthInit draws a starting point: incoming weights and biases from
@@ -181,47 +182,42 @@ func maxAbs(v []float64) float64 {
 	return m
 }
 
-// widthCheckMinimum inspects the penalised loss at theta through its exact
-// Hessian (nn's R-operator Hessian of the mean square error, plus λ on the
-// diagonal). It returns the smallest and largest eigenvalue and, when the
-// Hessian is positive definite, the Newton decrement ½ gᵀH⁻¹g: how much
-// further the loss could fall if it were the quadratic its derivatives
-// describe. A tiny decrement says the run has stopped at the bottom,
-// whatever the scale of the gradient; it is +Inf otherwise.
+// widthCheckMinimum judges the end of a run by the exact Hessian of the
+// penalised loss at theta (nn's R-operator Hessian of the mean square
+// error, plus λ on the diagonal); see minimumTest.
 func widthCheckMinimum(obj *nn.Objective, f *tanhFit, theta []float64) (lo, hi, decrement float64, err error) {
 	h := obj.Hessian(theta)
 	for i := range len(theta) {
 		h.SetSym(i, i, h.At(i, i)+f.lambda)
 	}
-	ev, err := nn.Eigenvalues(h)
-	if err != nil {
-		return 0, 0, 0, err
-	}
-	lo, hi, decrement = ev[0], ev[len(ev)-1], math.Inf(1)
-	var chol mat.Cholesky
-	if lo > 0 && chol.Factorize(h) {
-		g := make([]float64, len(theta))
-		f.Grad(theta, g)
-		gv := mat.NewVecDense(len(g), g)
-		var step mat.VecDense
-		if err := chol.SolveVecTo(&step, gv); err == nil {
-			decrement = mat.Dot(gv, &step) / 2
-		}
-	}
-	return lo, hi, decrement, nil
+	g := make([]float64, len(theta))
+	f.Grad(theta, g)
+	return minimumTest(h, g)
 }
 
-// widthLevels groups sorted losses into distinct values: consecutive
-// losses closer than 1e-6 relative count as one minimum. It returns the
-// index into sorted of the first loss of each group.
-func widthLevels(sorted []float64) []int {
-	var starts []int
-	for i, l := range sorted {
-		if i == 0 || l-sorted[i-1] > 1e-6*math.Abs(l) {
-			starts = append(starts, i)
+// widthNorm returns the Euclidean length of v.
+func widthNorm(v []float64) float64 { return math.Sqrt(floats.Dot(v, v)) }
+
+// widthCanonical flips every hidden unit of a 1-h-1 tanh network whose
+// outgoing weight is negative (w, b and v together), which leaves the
+// function unchanged because tanh is odd.
+func widthCanonical(h int, theta []float64) []float64 {
+	c := slices.Clone(theta)
+	for j := range h {
+		if c[2*h+j] < 0 {
+			c[j], c[h+j], c[2*h+j] = -c[j], -c[h+j], -c[2*h+j]
 		}
 	}
-	return starts
+	return c
+}
+
+// widthAlign returns the copy of b, among those that sign flips and
+// relabelling of hidden units reach, that lies closest to a (both with
+// normalised signs): weight matching, solved exactly by nn.
+func widthAlign(net *nn.Net, a, b []float64) []float64 {
+	h := net.Sizes()[1]
+	a, b = widthCanonical(h, a), widthCanonical(h, b)
+	return net.PermuteAll(b, net.Match(a, b))
 }
 
 func runWidthSweep(ctx context.Context, args Args, rng *rand.Rand) (*Result, error) {
@@ -314,19 +310,19 @@ func runWidthSweep(ctx context.Context, args Args, rng *rand.Rand) (*Result, err
 	for i, k := range order {
 		sorted[i] = ends[0][k].loss
 	}
-	starts := widthLevels(sorted)
+	starts := distinctLevels(sorted, 1e-6)
 	pairs, relabelled, mirrored, worst := 0, 0, 0, 0.0
 	for g, s := range starts {
 		e := runs
 		if g+1 < len(starts) {
 			e = starts[g+1]
 		}
-		ref := symCanonicalSigns(net, ends[0][order[s]].theta)
-		scale := math.Sqrt(symSquaredNorm(ref))
+		ref := widthCanonical(narrow, ends[0][order[s]].theta)
+		scale := widthNorm(ref)
 		for _, k := range order[s+1 : e] {
 			theta := ends[0][k].theta
-			d := symDistance(ref, symAlign(net, ref, theta)) / scale
-			m := symDistance(ref, symAlign(net, ref, widthMirror(narrow, theta))) / scale
+			d := floats.Distance(ref, widthAlign(net, ref, theta), 2) / scale
+			m := floats.Distance(ref, widthAlign(net, ref, widthMirror(narrow, theta)), 2) / scale
 			pairs++
 			worst = math.Max(worst, math.Min(d, m))
 			switch {
@@ -341,10 +337,11 @@ func runWidthSweep(ctx context.Context, args Args, rng *rand.Rand) (*Result, err
 	for wi, h := range widthWidths {
 		r.Int(fmt.Sprintf("stuck-%d", h), stuck[wi])
 		r.Float(fmt.Sprintf("best-%d", h), "%.2g", best[wi])
-		r.Float(fmt.Sprintf("spread-%d", h), "%.1g", spread[wi])
+		r.Float(fmt.Sprintf("spread-%d", h), "%.2g", spread[wi])
 	}
 	last := len(widthWidths) - 1
 	r.Int("runs", runs)
+	r.Int("iterations", iters)
 	r.Int("trainings", runs*len(widthWidths))
 	r.Int("levels-narrow", len(starts))
 	r.Int("pairs-narrow", pairs)
@@ -395,6 +392,7 @@ func runWidthSweep(ctx context.Context, args Args, rng *rand.Rand) (*Result, err
 		return nil, err
 	}
 	r.Plots = []*plot.Plot{p}
+	r.Height = 280
 	return r, nil
 }
 
@@ -414,7 +412,7 @@ func widthMirror(h int, theta []float64) []float64 {
 // sideways by run number so that equal losses stay visible, with the
 // stuck threshold of each width as a short dashed line.
 func widthPlot(ends [][]widthRun, best []float64, margin float64) (*plot.Plot, error) {
-	p := NewPlot("", "hidden units h", "final loss (logarithmic scale)")
+	p := NewPlot("", "hidden units h", "final loss (log scale)")
 	p.Y.Scale = plot.LogScale{}
 	var fine, bad plotter.XYs
 	lo, hi := math.Inf(1), 0.0
@@ -471,6 +469,6 @@ func widthPlot(ends [][]widthRun, best []float64, margin float64) (*plot.Plot, e
 	}
 	p.Y.Tick.Marker = Ticks{plot.LogTicks{Prec: -1}}
 	// Room above the highest run keeps the legend, top right, clear.
-	p.Y.Min, p.Y.Max = lo/2, hi*30
+	p.Y.Min, p.Y.Max = lo/2, hi*8
 	return p, nil
 }

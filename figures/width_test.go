@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/diff/fd"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/nonconvex/explainer/figures/nn"
@@ -18,7 +19,7 @@ func TestTanhFitMatchesTheToolkit(t *testing.T) {
 	for _, h := range []int{1, 3, 8} {
 		net := nn.New([]int{1, h, 1}, []nn.Activation{nn.Tanh, nn.Linear})
 		obj := nn.NewObjective(net, nn.Square, nn.Data{X: mat.NewDense(30, 1, slices.Clone(xs)), Y: mat.NewDense(30, 1, slices.Clone(ys))})
-		want := &symDecayed{obj, 0.01}
+		want := &penalised{obj, 0.01}
 		f := newTanhFit(h, xs, ys, 0.01)
 		rng := rand.New(rand.NewPCG(uint64(h), 5))
 		for range 3 {
@@ -44,6 +45,22 @@ func TestTanhFitMatchesTheToolkit(t *testing.T) {
 			}
 		}
 	}
+}
+
+// penalised is a toolkit objective plus (λ/2)‖θ‖², the reference for tanhFit.
+type penalised struct {
+	obj    *nn.Objective
+	lambda float64
+}
+
+func (p *penalised) Loss(theta []float64) float64 {
+	return p.obj.Loss(theta) + p.lambda/2*floats.Dot(theta, theta)
+}
+
+func (p *penalised) Grad(theta, grad []float64) float64 {
+	l := p.obj.Grad(theta, grad)
+	floats.AddScaled(grad, p.lambda, theta)
+	return l + p.lambda/2*floats.Dot(theta, theta)
 }
 
 func TestTanhFitCacheFollowsTheta(t *testing.T) {
@@ -80,18 +97,22 @@ func TestWaveData(t *testing.T) {
 	}
 }
 
-func TestWidthLevels(t *testing.T) {
-	for _, c := range []struct {
-		in   []float64
-		want []int
-	}{
-		{[]float64{0.1}, []int{0}},
-		{[]float64{0.1, 0.1, 0.1 + 1e-9, 0.2, 0.3, 0.3}, []int{0, 3, 4}},
-		{[]float64{0.28, 0.33, 0.39}, []int{0, 1, 2}},
-	} {
-		if got := widthLevels(c.in); !slices.Equal(got, c.want) {
-			t.Errorf("widthLevels(%v) = %v, want %v", c.in, got, c.want)
+func TestWidthAlignUndoesRelabellingAndSigns(t *testing.T) {
+	net := nn.New([]int{1, 3, 1}, []nn.Activation{nn.Tanh, nn.Linear})
+	theta := nn.RandomDirection(rand.New(rand.NewPCG(8, 8)), net.NumParams())
+	// Flip unit 2 (w, b, v together) and relabel: the same function.
+	other := slices.Clone(theta)
+	other[1], other[4], other[7] = -other[1], -other[4], -other[7]
+	other = net.Permute(other, 0, []int{2, 0, 1})
+	xs, _ := waveData(10)
+	for _, x := range xs {
+		if d := net.Forward(theta, []float64{x})[0] - net.Forward(other, []float64{x})[0]; math.Abs(d) > 1e-14 {
+			t.Fatalf("the relabelled copy differs by %g at x = %g", d, x)
 		}
+	}
+	ref := widthCanonical(3, theta)
+	if d := floats.Distance(ref, widthAlign(net, ref, other), 2); d > 1e-15 {
+		t.Errorf("aligned copy is %g away, want 0", d)
 	}
 }
 
