@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/figures/nn"
 )
 
@@ -21,16 +22,16 @@ import (
 // minima; with cross-entropy, exactly one. The difference is whether the
 // loss is convex in the logit z = w x, which is linear in the weight.
 
-var singleNeuron = &Experiment{
+var singleNeuron = &lab.Experiment{
 	Name: "single-neuron",
 	Doc: "The training loss of one sigmoid neuron σ(w x) with a single weight w, on a few examples whose inputs span many " +
 		"orders of magnitude, as a function of w: several local minima with the square loss, exactly one with cross-entropy.",
-	Params: []Param{
-		Int("examples", 4, 2, 6, "the number of training examples; their labels alternate 1, 0, 1, …"),
-		Float("ratio", 100, 10, 1000, "the ratio between consecutive inputs: the inputs are ratioⁿ⁻¹, …, ratio, 1"),
-		Int("points", 1201, 201, 20001, "grid points per sign of w at which the loss is drawn and its slope inspected"),
+	Params: []lab.Param{
+		lab.Int("examples", 4, 2, 6, "the number of training examples; their labels alternate 1, 0, 1, …"),
+		lab.Float("ratio", 100, 10, 1000, "the ratio between consecutive inputs: the inputs are ratioⁿ⁻¹, …, ratio, 1"),
+		lab.Int("points", 1201, 201, 20001, "grid points per sign of w at which the loss is drawn and its slope inspected"),
 	},
-	Alt: func(a Args) string {
+	Alt: func(a lab.Args) string {
 		return "Two panels against log₁₀|w|, one curve for positive and one for negative weights in each. " +
 			"Top, the square loss: a staircase of plateaus joined by steep steps, with dips between the steps, several of them local minima. " +
 			"Bottom, cross-entropy: a single valley on the positive side, the negative side rising throughout."
@@ -179,7 +180,7 @@ func neuronDownhill(l neuronLoss, ws []float64, w0 float64) float64 {
 	return math.Inf(step)
 }
 
-func runSingleNeuron(ctx context.Context, args Args, _ *rand.Rand) (*Result, error) {
+func runSingleNeuron(ctx context.Context, args lab.Args, _ *rand.Rand) (*lab.Result, error) {
 	n, ratio, points := args.Int("examples"), args.Float("ratio"), args.Int("points")
 	xs, ys := neuronData(n, ratio)
 	// From a tenth of the scale of the largest input's step to well past
@@ -189,7 +190,7 @@ func runSingleNeuron(ctx context.Context, args Args, _ *rand.Rand) (*Result, err
 	sq, ce := neuronLoss{xs, ys, true}, neuronLoss{xs, ys, false}
 	sqMin, ceMin := neuronMinima(sq, ws), neuronMinima(ce, ws)
 
-	r := &Result{Cols: 1, Data: Table{Header: []string{"w", "log10_abs_w", "square_loss", "cross_entropy"}}}
+	r := &lab.Result{Cols: 1, Data: lab.Table{Header: []string{"w", "log10_abs_w", "square_loss", "cross_entropy"}}}
 	minCECurv, gridLow := math.Inf(1), math.Inf(1)
 	for _, w := range ws {
 		a, _, _ := sq.at(w)
@@ -303,7 +304,7 @@ func neuronBend() float64 {
 // neuronPanel draws the loss against log₁₀|w| for positive weights (solid)
 // and negative weights (dashed), with the local minima marked.
 func neuronPanel(l neuronLoss, ws []float64, minima []neuronMinimum, yLabel string) (*plot.Plot, error) {
-	p := NewPlot("", "log₁₀|w|", yLabel)
+	p := lab.NewPlot("", "log₁₀|w|", yLabel)
 	var pos, neg, mins plotter.XYs
 	top := 0.0
 	for _, w := range ws {
@@ -324,11 +325,11 @@ func neuronPanel(l neuronLoss, ws []float64, minima []neuronMinimum, yLabel stri
 			mins = append(mins, plotter.XY{X: math.Log10(math.Abs(m.w)), Y: m.loss})
 		}
 	}
-	a, err := Series(pos, 0, false)
+	a, err := lab.Series(pos, 0, false)
 	if err != nil {
 		return nil, err
 	}
-	b, err := Series(neg, 1, true)
+	b, err := lab.Series(neg, 1, true)
 	if err != nil {
 		return nil, err
 	}
@@ -336,7 +337,7 @@ func neuronPanel(l neuronLoss, ws []float64, minima []neuronMinimum, yLabel stri
 	p.Legend.Add("w > 0", a)
 	p.Legend.Add("w < 0", b)
 	if len(mins) > 0 {
-		dots, err := Points(mins, 7)
+		dots, err := lab.Points(mins, 7)
 		if err != nil {
 			return nil, err
 		}
@@ -351,7 +352,7 @@ func neuronPanel(l neuronLoss, ws []float64, minima []neuronMinimum, yLabel stri
 			ticks = append(ticks, u)
 		}
 	}
-	p.X.Tick.Marker = TicksAt(ticks...)
+	p.X.Tick.Marker = lab.TicksAt(ticks...)
 	p.Y.Min, p.Y.Max = 0, top*1.45
 	if !l.square {
 		// Cross-entropy grows without bound, by orders of magnitude over
@@ -359,7 +360,7 @@ func neuronPanel(l neuronLoss, ws []float64, minima []neuronMinimum, yLabel stri
 		// shows. Lines are clipped at the edge of the panel.
 		at0, _, _ := l.at(0)
 		p.Y.Max = 2 * at0
-		p.Y.Tick.Marker = IntTicks(0, p.Y.Max)
+		p.Y.Tick.Marker = lab.IntTicks(0, p.Y.Max)
 		p.Legend.Left = false // the right half is empty: both curves left the panel
 	}
 	return p, nil

@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/diff/fd"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/figures/nn"
 )
 
@@ -94,7 +95,7 @@ func TestSingleNeuronExtremes(t *testing.T) {
 		{"examples": "2", "ratio": "10", "points": "201"},
 		{"examples": "6", "ratio": "1000", "points": "20001"},
 	} {
-		if _, err := Execute(context.Background(), singleNeuron.MustParse(given), 0); err != nil {
+		if _, err := lab.Execute(context.Background(), singleNeuron.MustParse(given), 0); err != nil {
 			t.Errorf("%v: %v", given, err)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/figures/nn"
 )
 
@@ -29,17 +30,17 @@ import (
 // teacherSizes are the teacher widths n compared.
 var teacherSizes = []int{6, 8, 10, 12}
 
-var spuriousMinima = &Experiment{
+var spuriousMinima = &lab.Experiment{
 	Name: "spurious-minima",
 	Doc: "Trains two-layer ReLU students on the exact Gaussian population loss of a teacher with n orthonormal units, " +
 		"n = 6 to 12, from many random starts, with k = n student units and with one or more extra units, and counts the runs " +
 		"that end in spurious local minima (loss clearly above zero, zero gradient, positive definite Hessian).",
-	Params: []Param{
-		Int("runs", 50, 10, 200, "the number of training runs, from independent random starts, for each size"),
-		Int("extra", 1, 1, 3, "the number of extra student units in the over-parameterised comparison"),
-		Float("threshold", 1e-3, 1e-4, 1e-2, "the loss above which a run that has stopped counts as ending in a spurious minimum"),
+	Params: []lab.Param{
+		lab.Int("runs", 50, 10, 200, "the number of training runs, from independent random starts, for each size"),
+		lab.Int("extra", 1, 1, 3, "the number of extra student units in the over-parameterised comparison"),
+		lab.Float("threshold", 1e-3, 1e-4, 1e-2, "the loss above which a run that has stopped counts as ending in a spurious minimum"),
 	},
-	Alt: func(a Args) string {
+	Alt: func(a lab.Args) string {
 		return "The percentage of training runs that end in a spurious local minimum, against the number of teacher units n from 6 to 12. " +
 			"With as many student as teacher units the percentage climbs steeply with n; with extra student units it stays at or near zero."
 	},
@@ -107,9 +108,9 @@ type teacherSize struct {
 	example  []float64 // the first spurious end, if any
 }
 
-func runSpuriousMinima(ctx context.Context, args Args, rng *rand.Rand) (*Result, error) {
+func runSpuriousMinima(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.Result, error) {
 	runs, extra, threshold := args.Int("runs"), args.Int("extra"), args.Float("threshold")
-	r := &Result{Data: Table{Header: []string{"teacher_units", "student_units", "run", "loss", "spurious"}}}
+	r := &lab.Result{Data: lab.Table{Header: []string{"teacher_units", "student_units", "run", "loss", "spurious"}}}
 
 	var sizes []*teacherSize
 	for _, k := range []int{0, extra} {
@@ -278,7 +279,7 @@ func flatten(rows [][]float64) []float64 {
 // teacherPlot draws the percentage of spurious ends against n for k = n
 // and for k = n + extra.
 func teacherPlot(exact, over []*teacherSize, runs, extra int) (*plot.Plot, error) {
-	p := NewPlot("", "teacher units n", "runs ending in a spurious minimum")
+	p := lab.NewPlot("", "teacher units n", "runs ending in a spurious minimum")
 	top := 0.0
 	for i, set := range []struct {
 		sizes []*teacherSize
@@ -294,11 +295,11 @@ func teacherPlot(exact, over []*teacherSize, runs, extra int) (*plot.Plot, error
 			xys = append(xys, plotter.XY{X: float64(s.n), Y: pct})
 			top = math.Max(top, pct)
 		}
-		line, err := Series(xys, i, i == 1)
+		line, err := lab.Series(xys, i, i == 1)
 		if err != nil {
 			return nil, err
 		}
-		pts, err := Points(xys, i)
+		pts, err := lab.Points(xys, i)
 		if err != nil {
 			return nil, err
 		}
@@ -307,10 +308,10 @@ func teacherPlot(exact, over []*teacherSize, runs, extra int) (*plot.Plot, error
 		p.Legend.Add(set.name, line, pts)
 	}
 	p.Legend.Left = true
-	p.X.Tick.Marker = TicksAt(6, 8, 10, 12)
+	p.X.Tick.Marker = lab.TicksAt(6, 8, 10, 12)
 	p.X.Min, p.X.Max = 5.5, 12.5
 	p.Y.Min, p.Y.Max = 0, math.Max(10, 1.35*top)
-	p.Y.Tick.Marker = Ticks{percentTicks{}}
+	p.Y.Tick.Marker = lab.Ticks{Ticker: percentTicks{}}
 	return p, nil
 }
 

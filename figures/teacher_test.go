@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/figures/nn"
 )
 
@@ -74,7 +75,7 @@ func TestSpuriousMinimaExtremes(t *testing.T) {
 		{"runs": "10", "extra": "3", "threshold": "0.01"},
 		{"runs": "10", "extra": "1", "threshold": "0.0001"},
 	} {
-		if _, err := Execute(context.Background(), spuriousMinima.MustParse(given), 0); err != nil {
+		if _, err := lab.Execute(context.Background(), spuriousMinima.MustParse(given), 0); err != nil {
 			t.Errorf("%v: %v", given, err)
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/figures/nn"
 )
 
@@ -27,19 +28,19 @@ import (
 // widthWidths are the hidden-layer widths compared.
 var widthWidths = []int{2, 4, 8, 16}
 
-var widthSweep = &Experiment{
+var widthSweep = &lab.Experiment{
 	Name: "width-sweep",
 	Doc: "Trains 1-h-1 tanh networks on points of sin(2.5x) from many random starts at the widths h = 2, 4, 8 and 16, " +
 		"and shows the final loss of every run: narrow networks often end in local minima far above the best run, " +
 		"wide ones do not.",
-	Params: []Param{
-		Int("runs", 24, 4, 48, "the number of training runs, from independent random starts, at each width"),
-		Int("points", 60, 30, 120, "the number of training points, equally spaced on [−π, π]"),
-		Float("decay", 1e-4, 1e-5, 0.01, "the weight decay λ: the loss is the mean square error plus (λ/2)‖θ‖², which keeps minima at finite weights"),
-		Float("margin", 0.05, 0.01, 0.2, "how far above the best final loss at its width a run must end to count as stuck"),
-		Int("iterations", 500, 100, 1000, "the most L-BFGS iterations a run may take"),
+	Params: []lab.Param{
+		lab.Int("runs", 24, 4, 48, "the number of training runs, from independent random starts, at each width"),
+		lab.Int("points", 60, 30, 120, "the number of training points, equally spaced on [−π, π]"),
+		lab.Float("decay", 1e-4, 1e-5, 0.01, "the weight decay λ: the loss is the mean square error plus (λ/2)‖θ‖², which keeps minima at finite weights"),
+		lab.Float("margin", 0.05, 0.01, 0.2, "how far above the best final loss at its width a run must end to count as stuck"),
+		lab.Int("iterations", 500, 100, 1000, "the most L-BFGS iterations a run may take"),
 	},
-	Alt: func(a Args) string {
+	Alt: func(a lab.Args) string {
 		return "A strip plot of the final training loss of every run, on a logarithmic axis, at widths 2, 4, 8 and 16. " +
 			"At width 2 the runs end at a few distinct values, many far above the best; at width 4 a few runs end far above the rest; " +
 			"at widths 8 and 16 every run ends in one narrow band at the bottom, below the threshold marked for each width."
@@ -184,15 +185,11 @@ func maxAbs(v []float64) float64 {
 
 // widthCheckMinimum judges the end of a run by the exact Hessian of the
 // penalised loss at theta (nn's R-operator Hessian of the mean square
-// error, plus λ on the diagonal); see minimumTest.
-func widthCheckMinimum(obj *nn.Objective, f *tanhFit, theta []float64) (lo, hi, decrement float64, err error) {
-	h := obj.Hessian(theta)
-	for i := range len(theta) {
-		h.SetSym(i, i, h.At(i, i)+f.lambda)
-	}
+// error, plus λI); see minimumTest.
+func widthCheckMinimum(obj *nn.Decayed, theta []float64) (lo, hi, decrement float64, err error) {
 	g := make([]float64, len(theta))
-	f.Grad(theta, g)
-	return minimumTest(h, g)
+	obj.Grad(theta, g)
+	return minimumTest(obj.Hessian(theta), g)
 }
 
 // widthNorm returns the Euclidean length of v.
@@ -220,10 +217,10 @@ func widthAlign(net *nn.Net, a, b []float64) []float64 {
 	return net.PermuteAll(b, net.Match(a, b))
 }
 
-func runWidthSweep(ctx context.Context, args Args, rng *rand.Rand) (*Result, error) {
+func runWidthSweep(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.Result, error) {
 	runs, lambda, margin, iters := args.Int("runs"), args.Float("decay"), args.Float("margin"), args.Int("iterations")
 	xs, ys := waveData(args.Int("points"))
-	r := &Result{Data: Table{Header: []string{"width", "run", "loss", "mse", "gradient_max", "stuck"}}}
+	r := &lab.Result{Data: lab.Table{Header: []string{"width", "run", "loss", "mse", "gradient_max", "stuck"}}}
 
 	ends := make([][]widthRun, len(widthWidths))
 	for wi, h := range widthWidths {
@@ -273,9 +270,8 @@ func runWidthSweep(ctx context.Context, args Args, rng *rand.Rand) (*Result, err
 		}
 		best[wi] = slices.Min(losses)
 		spread[wi] = slices.Max(losses) - best[wi]
-		f := newTanhFit(h, xs, ys, lambda)
 		net := nn.New([]int{1, h, 1}, []nn.Activation{nn.Tanh, nn.Linear})
-		obj := nn.NewObjective(net, nn.Square, nn.Data{X: mat.NewDense(len(xs), 1, slices.Clone(xs)), Y: mat.NewDense(len(ys), 1, slices.Clone(ys))})
+		obj := &nn.Decayed{Objective: nn.NewObjective(net, nn.Square, nn.Data{X: mat.NewDense(len(xs), 1, slices.Clone(xs)), Y: mat.NewDense(len(ys), 1, slices.Clone(ys))}), Lambda: lambda}
 		for i := range ends[wi] {
 			e := &ends[wi][i]
 			e.stuck = e.loss > best[wi]+margin
@@ -283,7 +279,7 @@ func runWidthSweep(ctx context.Context, args Args, rng *rand.Rand) (*Result, err
 				continue
 			}
 			stuck[wi]++
-			lo, _, dec, err := widthCheckMinimum(obj, f, e.theta)
+			lo, _, dec, err := widthCheckMinimum(obj, e.theta)
 			if err != nil {
 				return nil, err
 			}
@@ -412,7 +408,7 @@ func widthMirror(h int, theta []float64) []float64 {
 // sideways by run number so that equal losses stay visible, with the
 // stuck threshold of each width as a short dashed line.
 func widthPlot(ends [][]widthRun, best []float64, margin float64) (*plot.Plot, error) {
-	p := NewPlot("", "hidden units h", "final loss (log scale)")
+	p := lab.NewPlot("", "hidden units h", "final loss (log scale)")
 	p.Y.Scale = plot.LogScale{}
 	var fine, bad plotter.XYs
 	lo, hi := math.Inf(1), 0.0
@@ -431,14 +427,14 @@ func widthPlot(ends [][]widthRun, best []float64, margin float64) (*plot.Plot, e
 	for wi, h := range widthWidths {
 		ticks = append(ticks, plot.Tick{Value: float64(wi), Label: fmt.Sprint(h)})
 		th := best[wi] + margin
-		line, err := Series(plotter.XYs{{X: float64(wi) - 0.4, Y: th}, {X: float64(wi) + 0.4, Y: th}}, 7, true)
+		line, err := lab.Series(plotter.XYs{{X: float64(wi) - 0.4, Y: th}, {X: float64(wi) + 0.4, Y: th}}, 7, true)
 		if err != nil {
 			return nil, err
 		}
-		line.Color, line.Width = Gray, vg.Points(1.25)
+		line.Color, line.Width = lab.Gray, vg.Points(1.25)
 		p.Add(line)
 		if wi == 0 {
-			p.Legend.Add("stuck threshold: best of its width + "+Typeset(fmt.Sprint(margin)), line)
+			p.Legend.Add("stuck threshold: best of its width + "+lab.Typeset(fmt.Sprint(margin)), line)
 		}
 		hi = math.Max(hi, th)
 	}
@@ -456,7 +452,7 @@ func widthPlot(ends [][]widthRun, best []float64, margin float64) (*plot.Plot, e
 		if len(set.xys) == 0 {
 			continue
 		}
-		s, err := Points(set.xys, set.color)
+		s, err := lab.Points(set.xys, set.color)
 		if err != nil {
 			return nil, err
 		}
@@ -467,7 +463,7 @@ func widthPlot(ends [][]widthRun, best []float64, margin float64) (*plot.Plot, e
 		p.Add(s)
 		p.Legend.Add(set.name, s)
 	}
-	p.Y.Tick.Marker = Ticks{plot.LogTicks{Prec: -1}}
+	p.Y.Tick.Marker = lab.Ticks{Ticker: plot.LogTicks{Prec: -1}}
 	// Room above the highest run keeps the legend, top right, clear.
 	p.Y.Min, p.Y.Max = lo/2, hi*8
 	return p, nil

@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/figures/nn"
 )
 
@@ -19,7 +20,7 @@ func TestTanhFitMatchesTheToolkit(t *testing.T) {
 	for _, h := range []int{1, 3, 8} {
 		net := nn.New([]int{1, h, 1}, []nn.Activation{nn.Tanh, nn.Linear})
 		obj := nn.NewObjective(net, nn.Square, nn.Data{X: mat.NewDense(30, 1, slices.Clone(xs)), Y: mat.NewDense(30, 1, slices.Clone(ys))})
-		want := &penalised{obj, 0.01}
+		want := &nn.Decayed{Objective: obj, Lambda: 0.01}
 		f := newTanhFit(h, xs, ys, 0.01)
 		rng := rand.New(rand.NewPCG(uint64(h), 5))
 		for range 3 {
@@ -45,22 +46,6 @@ func TestTanhFitMatchesTheToolkit(t *testing.T) {
 			}
 		}
 	}
-}
-
-// penalised is a toolkit objective plus (λ/2)‖θ‖², the reference for tanhFit.
-type penalised struct {
-	obj    *nn.Objective
-	lambda float64
-}
-
-func (p *penalised) Loss(theta []float64) float64 {
-	return p.obj.Loss(theta) + p.lambda/2*floats.Dot(theta, theta)
-}
-
-func (p *penalised) Grad(theta, grad []float64) float64 {
-	l := p.obj.Grad(theta, grad)
-	floats.AddScaled(grad, p.lambda, theta)
-	return l + p.lambda/2*floats.Dot(theta, theta)
 }
 
 func TestTanhFitCacheFollowsTheta(t *testing.T) {
@@ -133,7 +118,7 @@ func TestWidthSweepExtremes(t *testing.T) {
 		{"runs": "4", "points": "30", "iterations": "100", "decay": "0.01", "margin": "0.2"},
 		{"runs": "6", "points": "120", "decay": "1e-05", "margin": "0.01"},
 	} {
-		if _, err := Execute(context.Background(), widthSweep.MustParse(given), 0); err != nil {
+		if _, err := lab.Execute(context.Background(), widthSweep.MustParse(given), 0); err != nil {
 			t.Errorf("%v: %v", given, err)
 		}
 	}
