@@ -82,6 +82,22 @@ func (l neuronLoss) at(w float64) (v, d1, d2 float64) {
 	return v, d1, d2
 }
 
+// bottom returns where the slope of l crosses zero between a < b, where it
+// is negative at a and positive at b, by bisection to the last bit.
+func (l neuronLoss) bottom(a, b float64) float64 {
+	for {
+		m := a + (b-a)/2
+		if m == a || m == b {
+			return m
+		}
+		if _, d, _ := l.at(m); d < 0 {
+			a = m
+		} else {
+			b = m
+		}
+	}
+}
+
 // neuronMinimum is a local minimum found on the grid and refined.
 type neuronMinimum struct {
 	w, loss, curvature float64
@@ -123,19 +139,7 @@ func neuronMinima(l neuronLoss, ws []float64) []neuronMinimum {
 			continue
 		}
 		if prevSign == -1 && sign == 1 {
-			a, b := prevW, w
-			for range 200 {
-				m := a + (b-a)/2
-				if m == a || m == b {
-					break
-				}
-				if _, dm, _ := l.at(m); dm < 0 {
-					a = m
-				} else {
-					b = m
-				}
-			}
-			wm := a + (b-a)/2
+			wm := l.bottom(prevW, w)
 			v, _, c := l.at(wm)
 			found = append(found, neuronMinimum{wm, v, c})
 		}
@@ -160,20 +164,7 @@ func neuronDownhill(l neuronLoss, ws []float64, w0 float64) float64 {
 	for ; i >= 0 && i < len(ws); i += step {
 		w := ws[i]
 		if _, d, _ := l.at(w); d*float64(step) > 0 {
-			// The slope turned between prev and w: bisect.
-			a, b := min(prev, w), max(prev, w)
-			for range 200 {
-				m := a + (b-a)/2
-				if m == a || m == b {
-					break
-				}
-				if _, dm, _ := l.at(m); dm < 0 {
-					a = m
-				} else {
-					b = m
-				}
-			}
-			return a + (b-a)/2
+			return l.bottom(min(prev, w), max(prev, w)) // the slope turned
 		}
 		prev = w
 	}
