@@ -46,11 +46,25 @@ func (r *renderer) headers(uses []*use) []byte {
 		".csv": "text/csv; charset=utf-8",
 		".otf": "font/otf",
 	}
+	var rules []string
 	slices.Sort(names)
 	for _, name := range slices.Compact(names) {
 		if t, ok := types[path.Ext(name)]; ok {
-			fmt.Fprintf(&b, "%s\n  Content-Type: %s\n", (&url.URL{Path: base + name}).EscapedPath(), t)
+			rules = append(rules, fmt.Sprintf("%s\n  Content-Type: %s\n", (&url.URL{Path: base + name}).EscapedPath(), t))
 		}
+	}
+	// Cloudflare Pages reads at most maxHeaderRules rules, and neither host
+	// has a pattern for "every .csv": past that, the files keep the type
+	// the host gives them.
+	if 2+len(rules) > maxHeaderRules {
+		fmt.Fprintf(&b, "# %d files want their type stated, more than the %d rules Cloudflare Pages reads:\n# they keep the host's.\n", len(rules), maxHeaderRules)
+		rules = nil
+	}
+	for _, r := range rules {
+		b.WriteString(r)
 	}
 	return []byte(b.String())
 }
+
+// maxHeaderRules is the most rules Cloudflare Pages reads from _headers.
+const maxHeaderRules = 100

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -99,5 +100,18 @@ func TestHeadersFileStatesTheCachingAndTypes(t *testing.T) {
 `
 	if got != want {
 		t.Errorf("_headers:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestHeadersFileStaysWithinCloudflaresLimit(t *testing.T) {
+	var data strings.Builder
+	for i := range 99 {
+		fmt.Fprintf(&data, "-- data/d%02d.csv --\na\n", i)
+	}
+	cfg := testConfig(t, sitetest.Site+data.String(), sitetest.NewFakes())
+	mustBuild(t, NewBuilder(cfg))
+	headers := sitetest.Tree(t, cfg.Out)["_headers"]
+	if n := strings.Count(headers, "\n/"); n != 2 || !strings.Contains(headers, "# 101 files want their type stated, more than the 100 rules Cloudflare Pages reads:") {
+		t.Errorf("%d rules in _headers:\n%s", n, headers)
 	}
 }
