@@ -82,6 +82,15 @@
 // eigenvalues with a tolerance relative to its scale; [HessianError] checks a
 // Hessian against finite differences of the gradient.
 //
+// # Population losses
+//
+// [GaussianTeacher] is the loss of a two-layer ReLU student learning a
+// two-layer ReLU teacher from standard Gaussian inputs, with both output
+// layers fixed to ones: an expectation over all inputs rather than a mean
+// over a data set. It is exact, with no sampling, because each product of
+// two rectified projections has the closed-form expectation [ArcCosine];
+// its Output gives the student's error at one input for Monte Carlo checks.
+//
 // # Symmetries and directions
 //
 // [Net.Init] draws theta from a caller's *rand.Rand. [Interpolate],
@@ -96,5 +105,7 @@
 // Objectives process one example at a time in preallocated workspaces, so
 // Loss, Grad and HessianVec do not allocate. An Objective is therefore not
 // safe for concurrent use; a Net is immutable and is. Sizes that do not match
-// are programmer errors and panic with a message prefixed "nn: ".
+// are programmer errors and panic with a message prefixed "nn: ". A
+// GaussianTeacher keeps scratch space and its last point too, and is not
+// safe for concurrent use either.
 package nn
