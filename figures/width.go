@@ -42,8 +42,8 @@ var widthSweep = &lab.Experiment{
 	},
 	Alt: func(a lab.Args) string {
 		return "A strip plot of the final training loss of every run, on a logarithmic axis, at widths 2, 4, 8 and 16. " +
-			"At width 2 the runs end at a few distinct values, many far above the best; at width 4 a few runs end far above the rest; " +
-			"at widths 8 and 16 every run ends in one narrow band at the bottom, below the threshold marked for each width."
+			"At width 2 the runs end at a few distinct values, many of them far above the best; at width 4 most runs end near the best, " +
+			"and any that do not are marked; at widths 8 and 16 every run ends in one narrow band at the bottom, below the threshold marked for each width."
 	},
 	Run: runWidthSweep,
 }
