@@ -100,6 +100,14 @@
 // matching), with the linear assignments solved exactly by [Assign]
 // (Hungarian algorithm).
 //
+// # Paths
+//
+// [Along] evaluates a loss along any path in weight space, and [Barrier]
+// measures how far it rises above the chord between its ends. [Bezier]
+// gives the quadratic Bézier curves of mode connectivity, and [CurveLoss]
+// is the mean loss along such a curve as a function of its control point,
+// a Differentiable that the trainers minimise.
+//
 // # Cost and concurrency
 //
 // Objectives process one example at a time in preallocated workspaces, so
