@@ -107,7 +107,7 @@ func TestDialectDeviations(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		doc.root.OwnerDocument().SetAttributeString(resolverKey, stubResolver{})
+		doc.root.OwnerDocument().SetAttributeString(stateKey, &renderState{doc, stubResolver{}})
 		ours.Renderer().Render(&o, doc.src, doc.root)
 		if strings.TrimSpace(p.String()) != c.plain || !strings.HasPrefix(o.String(), c.ours) {
 			t.Errorf("%q: plain %q, ours %q", c.in, p.String(), o.String())

@@ -21,6 +21,9 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 type stubResolver struct{}
 
 func (stubResolver) Figure(f *Figure) (string, string) {
+	if f.Run {
+		return "", "computed by " + f.Experiment
+	}
 	return fmt.Sprintf(`<img src="%s.svg" alt="%s">`, f.ID, f.Alt), `<p class="figure-links">links</p>` + "\n"
 }
 func (stubResolver) Inline(d *Directive) string {
@@ -125,3 +128,4 @@ func describe(d *Doc) string {
 	toc(d.TOC, "")
 	return b.String()
 }
+func (stubResolver) Link(l *Link) string { return l.Dest }

@@ -43,14 +43,16 @@ type Doc struct {
 	Inlines []*Directive // :val and :check, in source order
 	Refs    []*Ref       // @ references, in source order
 	Cites   []*Cite      // citations, in source order
+	Links   []*Link      // links and images into the site, in source order
 	// Targets are the things a reference can point at, by id: figures,
 	// labelled equations and sections.
 	Targets map[string]*Target
 	// TOC is the table of contents: the article's h2 and h3 headings.
 	TOC []*Heading
 
-	src  []byte
-	root ast.Node
+	src   []byte
+	root  ast.Node
+	links map[ast.Node]*Link // the node of each of Links
 }
 
 // A Figure is a :::figure or ::run directive.
@@ -114,7 +116,9 @@ type Heading struct {
 // Every directive has been checked before rendering, so it cannot fail.
 type Resolver interface {
 	// Figure returns the HTML of the figure's image, placed before its
-	// caption, and of its links, placed after it.
+	// caption, and of its links, placed after it. A run has no image;
+	// its links are a line of phrasing content that says where its
+	// numbers come from, written where the run is.
 	Figure(f *Figure) (media, links string)
 	// Inline returns the HTML of a :val or :check.
 	Inline(d *Directive) string
@@ -122,6 +126,9 @@ type Resolver interface {
 	Ref(r *Ref) (text, href string)
 	// Cite returns the HTML of a citation.
 	Cite(c *Cite) string
+	// Link returns the address to write for a link or image into the
+	// site.
+	Link(l *Link) string
 }
 
 // Len returns the length of the article's source in bytes.

@@ -3,6 +3,7 @@ package markup
 import (
 	"fmt"
 	"html"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -23,6 +24,7 @@ var (
 // mathNode is inline math, rendered to MathML while parsing.
 type mathNode struct {
 	ast.BaseInline
+	tex    []text.Segment // the TeX, which may run over several lines
 	mathml string
 }
 
@@ -42,11 +44,11 @@ func (n *mathBlock) Kind() ast.NodeKind         { return kindMathBlock }
 func (n *mathNode) Dump(src []byte, level int)  { ast.DumpHelper(n, src, level, nil, nil) }
 func (n *mathBlock) Dump(src []byte, level int) { ast.DumpHelper(n, src, level, nil, nil) }
 
-// mathDelimiters configure the passthrough extension, which keeps TeX away
-// from the Markdown parser so that _ and * inside math mean TeX.
+// mathDelimiters configure the passthrough extension, which keeps the TeX
+// of display math in a paragraph away from the Markdown parser, so that _
+// and * inside it mean TeX; [dollarParser] does the same for inline math.
 var mathDelimiters = passthrough.Config{
-	InlineDelimiters: []passthrough.Delimiters{{Open: "$", Close: "$"}},
-	BlockDelimiters:  []passthrough.Delimiters{{Open: "$$", Close: "$$"}},
+	BlockDelimiters: []passthrough.Delimiters{{Open: "$$", Close: "$$"}},
 }
 
 // mathTransformer renders every math node to MathML: display blocks, and
@@ -89,26 +91,25 @@ func (m mathTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		switch {
 		case !entering:
-		case n.Kind() == passthrough.KindPassthroughInline, n.Kind() == passthrough.KindPassthroughBlock, n.Kind() == kindMathBlock:
+		case n.Kind() == kindMath, n.Kind() == passthrough.KindPassthroughBlock, n.Kind() == kindMathBlock:
 			nodes = append(nodes, n)
 		}
 		return ast.WalkContinue, nil
 	})
 	for _, n := range nodes {
-		var texStart, texStop int
+		var tex joined
 		switch n := n.(type) {
-		case *passthrough.PassthroughInline:
-			texStart, texStop = n.Segment.Start+len(n.Delimiters.Open), n.Segment.Stop-len(n.Delimiters.Close)
+		case *mathNode:
+			tex = join(src, n.tex)
 		case *passthrough.PassthroughBlock:
 			seg := n.Lines().At(0)
-			texStart, texStop = seg.Start+len(n.Delimiters.Open), seg.Stop-len(n.Delimiters.Close)
+			tex = join(src, []text.Segment{text.NewSegment(seg.Start+len(n.Delimiters.Open), seg.Stop-len(n.Delimiters.Close))})
 		case *mathBlock:
-			texStart, texStop = n.texStart, n.texStop
+			tex = join(src, []text.Segment{text.NewSegment(n.texStart, n.texStop)})
 		}
-		display := n.Kind() != passthrough.KindPassthroughInline
-		r := render(string(src[texStart:texStop]), display)
+		r := render(tex.text, n.Kind() != kindMath)
 		if r.problem != "" {
-			addError(pc, texStart+r.offset, "math: %s", r.problem)
+			addError(pc, tex.offset(r.offset), "math: %s", r.problem)
 		}
 		switch n := n.(type) {
 		case *mathBlock:
@@ -116,8 +117,8 @@ func (m mathTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 		case *passthrough.PassthroughBlock:
 			// $$...$$ inside a paragraph: displayed, never labelled.
 			n.Parent().ReplaceChild(n.Parent(), n, &mathBlock{mathml: r.mathml})
-		default:
-			n.Parent().ReplaceChild(n.Parent(), n, &mathNode{mathml: r.mathml})
+		case *mathNode:
+			n.mathml, n.tex = r.mathml, nil
 		}
 	}
 }
@@ -126,6 +127,9 @@ func (m mathTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 // a message with its byte offset in tex.
 func renderTeX(tb *treeblood.Pitziil, tex string, display bool) (mathml string, off int, problem string) {
 	if off, msg := checkBraces(tex); msg != "" {
+		return "", off, msg
+	}
+	if off, msg := checkEnvironments(tex); msg != "" {
 		return "", off, msg
 	}
 	var err error
@@ -323,6 +327,38 @@ func checkBraces(tex string) (int, string) {
 	}
 	if len(open) > 0 {
 		return open[len(open)-1], "unbalanced braces: this { is never closed"
+	}
+	return 0, ""
+}
+
+// environments are the LaTeX environments TreeBlood renders. It renders
+// the body of any other as if the \begin and \end were not there, which
+// would publish something the author did not write.
+var environments = map[string]bool{
+	"align": true, "align*": true, "aligned": true, "array": true, "cases": true, "subarray": true,
+	"matrix": true, "pmatrix": true, "bmatrix": true, "Bmatrix": true, "vmatrix": true, "Vmatrix": true,
+}
+
+// checkEnvironments finds the first \begin{name} of an environment
+// TreeBlood does not know.
+func checkEnvironments(tex string) (int, string) {
+	for i := 0; i < len(tex); i++ {
+		if tex[i] != '\\' {
+			continue
+		}
+		rest, ok := strings.CutPrefix(tex[i+1:], "begin")
+		if !ok {
+			i++ // skip the escaped character, so that \\begin is a line break and text
+			continue
+		}
+		rest = strings.TrimLeft(rest, " \t\n")
+		if !strings.HasPrefix(rest, "{") {
+			continue
+		}
+		name, _, _ := strings.Cut(rest[1:], "}")
+		if !environments[name] {
+			return i, fmt.Sprintf("unknown environment %s (known: %s)", name, strings.Join(slices.Sorted(maps.Keys(environments)), ", "))
+		}
 	}
 	return 0, ""
 }

@@ -3,10 +3,7 @@ package markup
 import (
 	"bytes"
 	"fmt"
-	"html"
-	"html/template"
 	"sort"
-	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -16,8 +13,10 @@ import (
 	highlighting "github.com/yuin/goldmark-highlighting/v2"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
+	renderhtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 	"go.abhg.dev/goldmark/anchor"
@@ -60,13 +59,22 @@ func newMarkdown(options ...renderer.Option) goldmark.Markdown {
 			parser.WithBlockParsers(
 				util.Prioritized(directiveBlockParser{}, 50),
 				util.Prioritized(mathBlockParser{}, 50),
+				util.Prioritized(nestingLimit{}, 250), // before lists and block quotes
 			),
 			parser.WithInlineParsers(
-				util.Prioritized(citeInlineParser{}, 199), // before links
+				util.Prioritized(footnoteRefParser{}, 102), // after goldmark's footnotes
+				util.Prioritized(citeInlineParser{}, 199),  // before links
+				util.Prioritized(dollarParser{}, 200),      // before the passthrough's $$
 				util.Prioritized(directiveInlineParser{}, 600),
 				util.Prioritized(refInlineParser{}, 600),
 			),
+			parser.WithASTTransformers(
+				util.Prioritized(footnoteDefinitions{}, 998), // before goldmark drops unused ones
+			),
 		),
+		// Raw HTML is written as it is: Parse reports any that is not in
+		// the allowed set, and an article with errors is not rendered.
+		goldmark.WithRendererOptions(renderhtml.WithUnsafe()),
 	)
 	md.Renderer().AddOptions(nodeRenderers())
 	md.Renderer().AddOptions(options...)
@@ -107,7 +115,7 @@ func (p *Parser) Parse(name string, src []byte) (*Doc, error) {
 	}
 	pc := parser.NewContext()
 	root := p.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
-	d := &Doc{Name: name, src: src, root: root, Targets: make(map[string]*Target)}
+	d := &Doc{Name: name, src: src, root: root, Targets: make(map[string]*Target), links: make(map[ast.Node]*Link)}
 	b := &builder{doc: d, pc: pc, lines: lines, ids: make(map[string]int)}
 	b.meta(frontmatter.Get(pc))
 	p.math.Transform(root.(*ast.Document), text.NewReader(src), pc)
@@ -131,16 +139,43 @@ type builder struct {
 	lines *lineIndex
 	ids   map[string]int // id to the offset that defined it
 	errs  diag.List
+	html  htmlChecker
 
 	figures, equations, h2, h3 int
 }
 
 func (b *builder) walk() {
+	src := b.doc.src
+	paragraph := 0 // the HTML elements open as the current paragraph started
 	ast.Walk(b.doc.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		switch n.(type) {
+		case *ast.Paragraph, *ast.TextBlock, *ast.Heading, *extast.TableCell:
+			if entering {
+				paragraph = b.html.mark()
+			} else {
+				b.html.endParagraph(b.pc, paragraph)
+			}
+		}
 		if !entering {
 			return ast.WalkContinue, nil
 		}
 		switch n := n.(type) {
+		case *ast.Link:
+			b.addLink(n, b.link(n, string(n.Destination), false))
+		case *ast.Image:
+			b.addLink(n, b.link(n, string(n.Destination), true))
+		case *ast.AutoLink:
+			if n.AutoLinkType == ast.AutoLinkURL {
+				b.link(n, string(n.URL(src)), false)
+			}
+		case *ast.RawHTML:
+			b.html.check(b.pc, join(src, n.Segments.Sliced(0, n.Segments.Len())))
+		case *ast.HTMLBlock:
+			segs := n.Lines().Sliced(0, n.Lines().Len())
+			if n.HasClosure() {
+				segs = append(segs, n.ClosureLine)
+			}
+			b.html.check(b.pc, join(src, segs))
 		case *ast.Heading:
 			b.heading(n)
 		case *figureNode:
@@ -169,6 +204,15 @@ func (b *builder) walk() {
 		}
 		return ast.WalkContinue, nil
 	})
+	b.html.end(b.pc)
+}
+
+// addLink records a link into the site.
+func (b *builder) addLink(n ast.Node, l *Link) {
+	if l != nil {
+		b.doc.Links = append(b.doc.Links, l)
+		b.doc.links[n] = l
+	}
 }
 
 func (b *builder) pos(offset int) diag.Pos { return b.lines.pos(offset) }
@@ -181,49 +225,6 @@ func (b *builder) define(id string, offset int) bool {
 	}
 	b.ids[id] = offset
 	return true
-}
-
-func (b *builder) heading(h *ast.Heading) {
-	offset := 0
-	if h.Lines().Len() > 0 {
-		offset = h.Lines().At(0).Start
-	}
-	// An ATX heading's text starts after its hashes: point at the line.
-	offset = lineStart(b.doc.src, offset)
-	id, _ := h.AttributeString("id")
-	idText := fmt.Sprint(string(id.([]byte)))
-	switch h.Level {
-	case 1:
-		addError(b.pc, offset, "the article's title comes from its front matter: start headings at ##")
-		return
-	case 2:
-		b.h2++
-		b.h3 = 0
-	case 3:
-		if b.h2 == 0 {
-			addError(b.pc, offset, "heading ### comes before any ## heading")
-			return
-		}
-		b.h3++
-	default:
-		return
-	}
-	number := fmt.Sprint(b.h2)
-	if h.Level == 3 {
-		number += fmt.Sprintf(".%d", b.h3)
-	}
-	if b.define(idText, offset) {
-		t := &Target{Kind: "Section", Number: number, Title: titleHTML(h, b.doc.src)}
-		b.doc.Targets[idText] = t
-		// The table of contents: h2s, each with its h3s.
-		entry := &Heading{ID: idText, Number: number, Title: t.Title}
-		if h.Level == 2 {
-			b.doc.TOC = append(b.doc.TOC, entry)
-		} else if n := len(b.doc.TOC); n > 0 {
-			b.doc.TOC[n-1].Sub = append(b.doc.TOC[n-1].Sub, entry)
-		}
-	}
-	h.InsertBefore(h, h.FirstChild(), &secNumNode{number: number})
 }
 
 func (b *builder) figure(n *figureNode) {
@@ -297,45 +298,6 @@ func (b *builder) number(f *Figure) {
 	if f.ID != "" {
 		b.doc.Targets[f.ID] = &Target{Kind: "Figure", Number: fmt.Sprint(f.Number)}
 	}
-}
-
-// titleHTML returns a heading's title as HTML for the table of contents:
-// its text, math and code, without emphasis, links or anchors.
-func titleHTML(h *ast.Heading, src []byte) template.HTML {
-	var b strings.Builder
-	ast.Walk(h, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
-		switch c := c.(type) {
-		case *ast.Text:
-			if entering {
-				b.WriteString(html.EscapeString(string(c.Segment.Value(src))))
-				if c.SoftLineBreak() {
-					b.WriteByte(' ')
-				}
-			}
-		case *ast.String:
-			// The typographer's quotes and dashes are entities, marked
-			// as code; anything else is text.
-			if entering && c.IsCode() {
-				b.Write(c.Value)
-			} else if entering {
-				b.WriteString(html.EscapeString(string(c.Value)))
-			}
-		case *ast.CodeSpan:
-			if entering {
-				b.WriteString("<code>")
-			} else {
-				b.WriteString("</code>")
-			}
-		case *mathNode:
-			if entering {
-				b.WriteString(c.mathml)
-			}
-		case *anchor.Node, *secNumNode:
-			return ast.WalkSkipChildren, nil
-		}
-		return ast.WalkContinue, nil
-	})
-	return template.HTML(strings.TrimSpace(b.String()))
 }
 
 func lineStart(src []byte, offset int) int {

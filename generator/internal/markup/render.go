@@ -3,11 +3,12 @@ package markup
 import (
 	"bytes"
 	"fmt"
-	"html"
+	stdhtml "html"
 	"io"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/util"
 )
 
@@ -33,30 +34,44 @@ func (n *figLabelNode) Kind() ast.NodeKind         { return kindFigLabel }
 func (n *secNumNode) Dump(src []byte, level int)   { ast.DumpHelper(n, src, level, nil, nil) }
 func (n *figLabelNode) Dump(src []byte, level int) { ast.DumpHelper(n, src, level, nil, nil) }
 
-// resolverKey holds the Resolver of the render under way, on the document
-// node, so the shared node renderers can reach it.
-const resolverKey = "markup-resolver"
+// renderState is what the node renderers need of the render under way. It
+// is kept on the document node, where the shared renderers can reach it.
+type renderState struct {
+	doc *Doc
+	r   Resolver
+}
+
+const stateKey = "markup-render"
 
 // Render writes the article's body as HTML, asking r for what directives
-// refer to. A Doc must not be rendered by two goroutines at once.
+// and links refer to. A Doc must not be rendered by two goroutines at
+// once.
 func (p *Parser) Render(w io.Writer, d *Doc, r Resolver) error {
-	d.root.SetAttributeString(resolverKey, r)
+	d.root.SetAttributeString(stateKey, &renderState{d, r})
 	defer d.root.RemoveAttributes()
 	return p.md.Renderer().Render(w, d.src, d.root)
 }
 
-func resolverOf(n ast.Node) Resolver {
-	v, _ := n.OwnerDocument().AttributeString(resolverKey)
-	return v.(Resolver)
+// stateOf returns the state of the render under way, or nil if the tree
+// is rendered by goldmark alone, as the conformance test does.
+func stateOf(n ast.Node) *renderState {
+	v, _ := n.OwnerDocument().AttributeString(stateKey)
+	st, _ := v.(*renderState)
+	return st
 }
 
-type nodeRenderer struct{}
+func resolverOf(n ast.Node) Resolver { return stateOf(n).r }
+
+// nodeRenderer renders the project's nodes, and links and images. It
+// takes goldmark's HTML options, such as XHTML, as goldmark's own renderer
+// does.
+type nodeRenderer struct{ html.Config }
 
 func nodeRenderers() renderer.Option {
-	return renderer.WithNodeRenderers(util.Prioritized(nodeRenderer{}, 100))
+	return renderer.WithNodeRenderers(util.Prioritized(&nodeRenderer{Config: html.NewConfig()}, 100))
 }
 
-func (nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+func (nr *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(kindFigure, renderFigure)
 	reg.Register(kindDirective, renderDirective)
 	reg.Register(kindRef, renderRef)
@@ -65,11 +80,25 @@ func (nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(kindMathBlock, renderMathBlock)
 	reg.Register(kindSecNum, renderSecNum)
 	reg.Register(kindFigLabel, renderFigLabel)
+	reg.Register(ast.KindLink, nr.renderLink)
+	reg.Register(ast.KindImage, nr.renderImage)
+	reg.Register(kindTooDeep, func(util.BufWriter, []byte, ast.Node, bool) (ast.WalkStatus, error) {
+		return ast.WalkSkipChildren, nil
+	})
 }
 
 func renderFigure(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*figureNode)
-	if n.fig == nil || n.fig.Run {
+	if n.fig == nil {
+		return ast.WalkSkipChildren, nil
+	}
+	if n.fig.Run {
+		// A run draws nothing, but what refers to it (a :check's numbers)
+		// links to it: it says where its numbers come from.
+		if entering {
+			_, source := resolverOf(n).Figure(n.fig)
+			fmt.Fprintf(w, "<p class=\"run\" id=\"%s\">%s</p>\n", n.fig.ID, source)
+		}
 		return ast.WalkSkipChildren, nil
 	}
 	if entering {
@@ -92,7 +121,7 @@ func renderDirective(w util.BufWriter, src []byte, node ast.Node, entering bool)
 func renderRef(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	if entering {
 		text, href := resolverOf(node).Ref(node.(*refNode).r)
-		fmt.Fprintf(w, `<a class="ref" href="%s">%s</a>`, html.EscapeString(href), html.EscapeString(text))
+		fmt.Fprintf(w, `<a class="ref" href="%s">%s</a>`, stdhtml.EscapeString(href), stdhtml.EscapeString(text))
 	}
 	return ast.WalkSkipChildren, nil
 }
@@ -110,7 +139,7 @@ func renderCite(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast
 		}
 		b.WriteString(r.Cite(c))
 		if c.Locator != "" {
-			b.WriteString(", " + html.EscapeString(c.Locator))
+			b.WriteString(", " + stdhtml.EscapeString(c.Locator))
 		}
 	}
 	b.WriteString("]</span>")

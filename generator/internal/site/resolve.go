@@ -272,6 +272,10 @@ var svgSize = regexp.MustCompile(`<svg width="([0-9.]+)pt" height="([0-9.]+)pt"`
 func (r *pageResolver) Figure(f *markup.Figure) (media, links string) {
 	u := r.ix.uses[f]
 	out := u.job.out
+	if f.Run {
+		return "", fmt.Sprintf(`Computed by <a href="%sexperiments/#%s">experiment <code>%s</code></a> with <code>%s</code>.`,
+			r.ix.base, f.Experiment, f.Experiment, html.EscapeString(u.job.args.Canonical()))
+	}
 	alt := f.Alt
 	if alt == "" {
 		alt = out.Alt
@@ -307,4 +311,14 @@ func (r *pageResolver) Ref(ref *markup.Ref) (string, string) {
 func (r *pageResolver) Cite(c *markup.Cite) string {
 	e, _ := r.ix.content.bib.Lookup(c.Key)
 	return fmt.Sprintf(`<a href="#ref-%s" title="%s">%d</a>`, html.EscapeString(c.Key), html.EscapeString(e.Short()), r.cites[c.Key])
+}
+
+// Link returns the address of a link into the site: one from the site's
+// root, /symmetry/, is given the base path, so that it works wherever the
+// site is published; any other is relative to its page, and stays as it is.
+func (r *pageResolver) Link(l *markup.Link) string {
+	if strings.HasPrefix(l.Dest, "/") {
+		return r.ix.base + l.Dest[1:]
+	}
+	return l.Dest
 }
