@@ -7,6 +7,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -59,6 +60,9 @@ func TestGolden(t *testing.T) {
 			if err := p.Render(&html, doc, stubResolver{}); err != nil {
 				t.Fatal(err)
 			}
+			if ids := htmlIDs(html.String()); !slices.Equal(ids, slices.Sorted(slices.Values(doc.IDs))) {
+				t.Errorf("the HTML has the ids %q; Doc.IDs says %q", ids, doc.IDs)
+			}
 			got := map[string][]byte{"out.html": html.Bytes(), "doc.txt": []byte(describe(doc))}
 			if *update {
 				for i := range ar.Files {
@@ -84,6 +88,18 @@ func TestGolden(t *testing.T) {
 			}
 		})
 	}
+}
+
+var idAttr = regexp.MustCompile(` id="([^"]*)"`)
+
+// htmlIDs returns the ids in HTML, sorted.
+func htmlIDs(html string) []string {
+	var ids []string
+	for _, m := range idAttr.FindAllStringSubmatch(html, -1) {
+		ids = append(ids, m[1])
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 func section(ar *txtar.Archive, name string) []byte {
@@ -117,6 +133,10 @@ func describe(d *Doc) string {
 	for _, id := range slices.Sorted(maps.Keys(d.Targets)) {
 		t := d.Targets[id]
 		fmt.Fprintf(&b, "target %s: %s %s %q\n", id, t.Kind, t.Number, t.Title)
+	}
+	fmt.Fprintf(&b, "ids %s\n", strings.Join(d.IDs, " "))
+	for _, l := range d.Links {
+		fmt.Fprintf(&b, "%s link %s image=%v\n", l.Pos, l.Dest, l.Image)
 	}
 	var toc func(hs []*Heading, indent string)
 	toc = func(hs []*Heading, indent string) {

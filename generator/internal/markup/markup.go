@@ -49,6 +49,9 @@ type Doc struct {
 	Targets map[string]*Target
 	// TOC is the table of contents: the article's h2 and h3 headings.
 	TOC []*Heading
+	// IDs are the ids of the elements of the article's HTML, which links
+	// may point at: headings, figures, runs, equations and footnotes.
+	IDs []string
 
 	src   []byte
 	root  ast.Node

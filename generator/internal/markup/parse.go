@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"sort"
+	"strconv"
 	"sync"
 	"unicode/utf8"
 
@@ -178,14 +179,30 @@ func (b *builder) walk() {
 			b.html.check(b.pc, join(src, segs))
 		case *ast.Heading:
 			b.heading(n)
+			if id, ok := n.AttributeString("id"); ok {
+				b.doc.IDs = append(b.doc.IDs, string(id.([]byte)))
+			}
 		case *figureNode:
 			b.figure(n)
+			if n.fig != nil && n.fig.ID != "" {
+				b.doc.IDs = append(b.doc.IDs, n.fig.ID)
+			}
 		case *mathBlock:
 			if n.id != "" && b.define(n.id, n.offset) {
 				b.equations++
 				n.number = b.equations
 				b.doc.Targets[n.id] = &Target{Kind: "Equation", Number: fmt.Sprint(n.number)}
+				b.doc.IDs = append(b.doc.IDs, n.id)
 			}
+		case *extast.FootnoteLink:
+			// The ids goldmark's footnote renderer writes.
+			ref := "fnref"
+			if n.RefIndex > 0 {
+				ref += strconv.Itoa(n.RefIndex)
+			}
+			b.doc.IDs = append(b.doc.IDs, fmt.Sprintf("%s:%d", ref, n.Index))
+		case *extast.Footnote:
+			b.doc.IDs = append(b.doc.IDs, fmt.Sprintf("fn:%d", n.Index))
 		case *ast.Text:
 			if i := bytes.Index(n.Segment.Value(b.doc.src), []byte("{#eq-")); i >= 0 {
 				addError(b.pc, n.Segment.Start+i, "an equation label belongs right after display math that starts its own line: $$ ... $$ {#eq-name}")

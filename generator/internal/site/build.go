@@ -63,8 +63,10 @@ func (b *Builder) compile(ctx context.Context) (map[string][]byte, *Report, erro
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
+	targets := b.targets(ix, site, uses)
 	for _, a := range c.all() {
 		errs = append(errs, ix.check(a)...)
+		errs = append(errs, ix.checkLinks(a, targets)...)
 	}
 	if len(errs) > 0 {
 		return nil, nil, errs.Err()

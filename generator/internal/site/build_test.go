@@ -166,11 +166,27 @@ func TestFailedBuildLeavesOutputUntouched(t *testing.T) {
 
 // TestEveryLinkResolves serves the built site from a real HTTP server, at a
 // domain's root and below a path, and follows every internal address and
-// fragment.
+// fragment. The site has a run whose check links to it, and links of
+// every kind an author writes.
 func TestEveryLinkResolves(t *testing.T) {
 	for _, base := range []string{"/", "/explainer/"} {
 		t.Run(base, func(t *testing.T) {
-			cfg := testConfig(t, sitetest.Site, sitetest.NewFakes())
+			cfg := testConfig(t, sitetest.Site+`
+-- third.md --
+---
+title: Third
+description: With a run and links of every kind.
+---
+## Links {#sec-links}
+
+::run{#run-steep experiment=line slope=5}
+
+A steep line :check[run-steep.rises]. See [the first](../first/#sec-start),
+[from the root](/second/#fig-wave), [its data](/first/fig-line.csv),
+[this section](#sec-links) and [a note](#fn:1).[^1]
+
+[^1]: A note.
+`, sitetest.NewFakes())
 			cfg.Base = base
 			mustBuild(t, NewBuilder(cfg))
 			mux := http.NewServeMux()

@@ -17,8 +17,9 @@ import (
 	"github.com/nonconvex/explainer/generator/internal/sitetest"
 )
 
-// TestWhatAReaderSees builds the real explainer and opens every page in
-// headless Chromium on a phone and on a desktop, in light and dark mode. A
+// TestWhatAReaderSees builds the real explainer, follows every link, and
+// opens every page in headless Chromium on a phone and on a desktop, in
+// light and dark mode. A link must lead to a page that has its fragment; a
 // page must fit its width without sideways scrolling, load every figure,
 // lay out its math, and run no script. With EXPLAINER_SCREENSHOTS set to a
 // folder, it also saves a full-page screenshot of each.
@@ -26,7 +27,6 @@ func TestWhatAReaderSees(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the whole explainer")
 	}
-	ctx := sitetest.Browser(t)
 	dir := t.TempDir()
 	cfg := Config{
 		Content:  filepath.Join("..", "..", "..", "content"),
@@ -40,6 +40,9 @@ func TestWhatAReaderSees(t *testing.T) {
 	}
 	srv := httptest.NewServer(http.FileServer(http.Dir(cfg.Out)))
 	defer srv.Close()
+	// Every link a reader can follow leads somewhere, fragments included.
+	crawl(t, srv.URL, "/")
+	ctx := sitetest.Browser(t)
 
 	pages := []string{"/", "/experiments/", "/404.html"}
 	entries, _ := os.ReadDir(cfg.Out)
