@@ -91,6 +91,52 @@ func TestParseErrors(t *testing.T) {
 			[]string{`x.md:4:1: front matter: date "22/11/2026" is not a date of the form 2006-01-02`}},
 		{"invalid UTF-8", front + "Caf\xe9\n",
 			[]string{"x.md:5:4: invalid UTF-8 (the file must be UTF-8 text)"}},
+		{"raw HTML", front + "A <span class=\"x\">word</span>.\n",
+			[]string{"x.md:5:3: raw HTML <span> is not allowed: write Markdown (the HTML allowed is <abbr title>, <br>, <details open>, <kbd>, <mark>, <sub>, <summary>, <sup>)"}},
+		{"raw HTML after a comment in a block", front + "<!-- note --><iframe src=\"x\"></iframe>\n",
+			[]string{"x.md:5:14: raw HTML <iframe> is not allowed: write Markdown (the HTML allowed is <abbr title>, <br>, <details open>, <kbd>, <mark>, <sub>, <summary>, <sup>)"}},
+		{"raw HTML in a block quote", front + "> <details>\n> <summary onclick=\"x\">More</summary>\n> </details>\n",
+			[]string{"x.md:6:12: raw HTML <summary> takes no attributes, got onclick"}},
+		{"a < in an HTML block", front + "<details>\nIf a < b\n</details>\n",
+			[]string{"x.md:6:6: < starts no HTML tag here: write &lt; for the character <"}},
+		{"closing tag of nothing", front + "Text</sup>.\n",
+			[]string{"x.md:5:5: </sup> closes no <sup>"}},
+		{"details never closed", front + "<details>\n<summary>More</summary>\n\nText.\n",
+			[]string{"x.md:5:1: <details> is never closed (want </details>)"}},
+		{"processing instruction", front + "<?php echo 1; ?>\n",
+			[]string{"x.md:5:1: raw HTML <?php echo 1; ?> is not allowed"}},
+		{"javascript link", front + "[x](javascript:alert(1))\n",
+			[]string{"x.md:5:1: link javascript:alert(1): the scheme javascript: is not allowed (use http:, https: or mailto:, or a path in the site)"}},
+		{"javascript link by reference, hidden by a tab", front + "[x]\n\n[x]: <java\tscript:alert(1)>\n",
+			[]string{"x.md:5:1: link java\tscript:alert(1): the scheme javascript: is not allowed (use http:, https: or mailto:, or a path in the site)"}},
+		{"data image", front + "![x](data:image/png;base64,AAAA)\n",
+			[]string{"x.md:5:1: image data:image/png;base64,AAAA: the scheme data: is not allowed (use http:, https: or mailto:, or a path in the site)"}},
+		{"protocol-relative link", front + "[x](//example.org/a)\n",
+			[]string{"x.md:5:1: link //example.org/a: write the scheme, as in https://example.org/a"}},
+		{"undefined footnote", front + "Text.[^a]\n",
+			[]string{"x.md:5:6: footnote [^a] is not defined (define it on a line of its own: [^a]: The note.)"}},
+		{"unused footnote", front + "Text.\n\n[^a]: A note.\n",
+			[]string{"x.md:7:1: footnote [^a] is defined but nothing refers to it (write [^a] where it belongs, or delete it)"}},
+		{"heading with an attribute", front + "## A {#sec-a onclick=x}\n",
+			[]string{"x.md:5:14: malformed heading attributes {#sec-a onclick=x}: a heading takes only an id, as in {#sec-name}"}},
+		{"heading with an unclosed attribute block", front + "## A {#sec-a\n",
+			[]string{"x.md:5:6: malformed heading attributes: a heading ends with its id, as in ## Title {#sec-name}"}},
+		{"setext heading with a class", front + "A {.big}\n---------\n",
+			[]string{"x.md:5:3: malformed heading attributes {.big}: a heading takes only an id, as in {#sec-name}"}},
+		{"unknown environment", front + "$\\begin{foo} x \\end{foo}$\n",
+			[]string{"x.md:5:2: math: unknown environment foo (known: Bmatrix, Vmatrix, align, align*, aligned, array, bmatrix, cases, matrix, pmatrix, subarray, vmatrix)"}},
+		{"prices", front + "It costs $5 and $x.\n",
+			[]string{"x.md:5:10: ambiguous $: the $ that would close it has a space before it (write \\$ for a dollar sign, $x$ for math)",
+				"x.md:5:17: ambiguous $: no $ closes it in this paragraph (write \\$ for a dollar sign)"}},
+		{"math closed before a digit", front + "From $x$1.\n",
+			[]string{"x.md:5:6: ambiguous $: the $ that would close it is followed by a digit (write \\$ for a dollar sign)",
+				"x.md:5:8: ambiguous $: no $ closes it in this paragraph (write \\$ for a dollar sign)"}},
+		{"lists nested 2,000 deep", front + nested("- x\n", "  ", 2000),
+			[]string{"x.md:21:33: lists and block quotes nest more than 16 deep here: flatten them"}},
+		{"block quotes nested 3,000 deep, a line each", front + nested("x\n", ">", 3000),
+			[]string{"x.md:22:17: lists and block quotes nest more than 16 deep here: flatten them"}},
+		{"ordered lists nested too deep", front + nested("1. x\n", "   ", 20),
+			[]string{"x.md:21:49: lists and block quotes nest more than 16 deep here: flatten them"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := NewParser().Parse("x.md", []byte(c.src))
@@ -117,4 +163,13 @@ func TestParseReportsEveryErrorSorted(t *testing.T) {
 	if err == nil || err.Error() != want {
 		t.Errorf("errors:\n%v\nwant:\n%s", err, want)
 	}
+}
+
+// nested returns line repeated n times, the i-th after i copies of indent.
+func nested(line, indent string, n int) string {
+	var b strings.Builder
+	for i := range n {
+		b.WriteString(strings.Repeat(indent, i) + line)
+	}
+	return b.String()
 }

@@ -148,4 +148,9 @@ func describe(d *Doc) string {
 	toc(d.TOC, "")
 	return b.String()
 }
-func (stubResolver) Link(l *Link) string { return l.Dest }
+func (stubResolver) Link(l *Link) string {
+	if strings.HasPrefix(l.Dest, "/") {
+		return "/base" + l.Dest // as the site gives links from the root its base path
+	}
+	return l.Dest
+}

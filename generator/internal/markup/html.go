@@ -28,17 +28,17 @@ var allowedHTML = map[string][]string{
 // that opens them; details and summary may hold whole blocks.
 var inlineHTML = map[string]bool{"abbr": true, "kbd": true, "mark": true, "sub": true, "sup": true}
 
-// markdownFor says how to write in Markdown what an element not allowed
-// is usually written for.
-var markdownFor = map[string]string{
-	"a": "[text](address)", "b": "**bold**", "strong": "**bold**", "i": "*italic*", "em": "*emphasis*",
-	"code": "`code`", "pre": "a fenced code block (```)", "img": "![text alternative](address)",
-	"p": "a blank line between paragraphs", "hr": "a line ---", "blockquote": "> quoted text",
-	"s": "~~struck~~", "del": "~~struck~~", "strike": "~~struck~~",
-	"ul": "a list (- item)", "ol": "a list (1. item)", "li": "a list item (- item)",
-	"table": "a table (| a | b |)", "h1": "## Heading", "h2": "## Heading", "h3": "### Heading",
-	"h4": "#### Heading", "h5": "#### Heading", "h6": "#### Heading",
-	"script": "nothing: pages carry no JavaScript", "style": "nothing: the site has one stylesheet",
+// instead says what to write in place of an element that is not allowed.
+var instead = map[string]string{
+	"a": "write [text](address)", "b": "write **bold**", "strong": "write **bold**",
+	"i": "write *italic*", "em": "write *emphasis*", "code": "write `code`",
+	"pre": "write a fenced code block (```)", "img": "write ![text alternative](address)",
+	"p": "leave a blank line between paragraphs", "hr": "write a line ---", "blockquote": "write > quoted text",
+	"s": "write ~~struck~~", "del": "write ~~struck~~", "strike": "write ~~struck~~",
+	"ul": "write a list (- item)", "ol": "write a list (1. item)", "li": "write a list item (- item)",
+	"table": "write a table (| a | b |)", "h1": "write ## Heading", "h2": "write ## Heading",
+	"h3": "write ### Heading", "h4": "write #### Heading", "h5": "write #### Heading", "h6": "write #### Heading",
+	"script": "pages carry no JavaScript", "style": "the site has one stylesheet",
 }
 
 // allowedHTMLList names the allowed elements for messages.
@@ -85,13 +85,15 @@ func (c *htmlChecker) check(pc parser.Context, j joined) {
 		case t.other:
 			addError(pc, j.offset(i), "raw HTML %s is not allowed", abbreviate(s[i:i+t.size], 20))
 		default:
-			c.tag(pc, t, j.offset(i), j)
+			c.tag(pc, t, i, j)
 		}
 		i += t.size
 	}
 }
 
-func (c *htmlChecker) tag(pc parser.Context, t htmlTag, offset int, j joined) {
+// tag checks the tag at byte at of the joined text.
+func (c *htmlChecker) tag(pc parser.Context, t htmlTag, at int, j joined) {
+	offset := j.offset(at)
 	attrs, ok := allowedHTML[t.name]
 	if !ok {
 		what := "<" + t.name + ">"
@@ -105,19 +107,19 @@ func (c *htmlChecker) tag(pc parser.Context, t htmlTag, offset int, j joined) {
 			c.reported = make(map[string]bool)
 		}
 		c.reported[t.name] = true
-		if md, ok := markdownFor[t.name]; ok {
-			addError(pc, offset, "raw HTML %s is not allowed: write %s instead", what, md)
+		if hint, ok := instead[t.name]; ok {
+			addError(pc, offset, "raw HTML %s is not allowed: %s", what, hint)
 		} else {
-			addError(pc, offset, "raw HTML %s is not allowed (the HTML allowed is %s)", what, allowedHTMLList)
+			addError(pc, offset, "raw HTML %s is not allowed: write Markdown (the HTML allowed is %s)", what, allowedHTMLList)
 		}
 		return
 	}
 	for _, a := range t.attrs {
 		if !slices.Contains(attrs, a.name) {
 			if len(attrs) == 0 {
-				addError(pc, j.offset(a.offset), "raw HTML <%s> takes no attributes, got %s", t.name, a.name)
+				addError(pc, j.offset(at+a.offset), "raw HTML <%s> takes no attributes, got %s", t.name, a.name)
 			} else {
-				addError(pc, j.offset(a.offset), "raw HTML <%s> takes only %s, got %s", t.name, strings.Join(attrs, ", "), a.name)
+				addError(pc, j.offset(at+a.offset), "raw HTML <%s> takes only %s, got %s", t.name, strings.Join(attrs, ", "), a.name)
 			}
 		}
 	}

@@ -41,7 +41,7 @@ func TestWhatAReaderSees(t *testing.T) {
 	srv := httptest.NewServer(http.FileServer(http.Dir(cfg.Out)))
 	defer srv.Close()
 	// Every link a reader can follow leads somewhere, fragments included.
-	crawl(t, srv.URL, "/")
+	sitetest.Crawl(t, srv.URL, "/")
 	ctx := sitetest.Browser(t)
 
 	pages := []string{"/", "/experiments/", "/404.html"}
