@@ -12,6 +12,19 @@
 // classes; $...$ and $$...$$ rendered to MathML, and $$...$$ {#eq-name}
 // numbered and referable.
 //
+// # What is refused
+//
+// Parse reports, at its place, anything that would publish what the author
+// did not mean, rather than drop it or change it: raw HTML other than a
+// few elements Markdown has no syntax for (sub, sup, kbd, mark, abbr, br,
+// details, summary), or not closed; links with a scheme other than http, https and mailto; footnote
+// references without a definition and definitions without a reference;
+// heading attributes other than an id; unknown TeX commands and
+// environments; a $ that Pandoc's rule does not make math (a dollar sign is
+// written \$); lists and block quotes nested deeper than 16. Links into the
+// site are returned in [Doc.Links], for the site to check against the
+// files and the ids ([Doc.IDs]) it writes.
+//
 // # Directives
 //
 //	:::figure{#fig-x experiment=name key=value alt="..."}

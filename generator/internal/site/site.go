@@ -6,7 +6,8 @@
 //
 // [Build] parses all articles, collects every figure and run directive,
 // runs each distinct (experiment, parameters) pair once in a worker pool,
-// checks every directive against what the runs produced, renders the pages
+// checks every directive against what the runs produced and every link
+// into the site against the files and ids the build writes, renders the pages
 // and writes the site into a fresh folder that replaces the output folder
 // only if everything succeeded. It reports all errors at once, sorted by
 // file and position, as a [diag.List].
