@@ -113,9 +113,6 @@ func runRebasinWidth(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.R
 		worstDiff <= 1e-12, "largest output difference %.1e on the training inputs, tolerance 1e-12", worstDiff)
 	r.Check("lower", "at every width, matching lowers the mean barrier",
 		lower, "mean barriers before → after: %s", rbList(naive, aligned))
-	last := len(rbWidths) - 1
-	r.Check("straight-not-lower", "without matching, the widest networks' barrier is no lower than the narrowest ones'",
-		naive[last] >= naive[0], "mean barrier %.3g at h = %d, %.3g at h = %d", naive[last], rbWidths[last], naive[0], rbWidths[0])
 	r.Check("ratio-falls", "the fraction of the barrier left after matching falls as the width grows",
 		falls, "after/before at h = 4, 16, 64: %.3f, %.3f, %.3f", ratio[0], ratio[1], ratio[2])
 	p, err := rbPlot(results, naive, aligned)
