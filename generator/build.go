@@ -4,8 +4,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"strconv"
 	"time"
 
+	"github.com/nonconvex/explainer/generator/internal/cache"
 	"github.com/nonconvex/explainer/generator/internal/site"
 )
 
@@ -22,6 +24,7 @@ func siteFlags(fs *flag.FlagSet, cfg *site.Config) *bool {
 func buildFlags(fs *flag.FlagSet, cfg *site.Config) *bool {
 	fs.StringVar(&cfg.Content, "content", "content", "the content `folder`")
 	fs.StringVar(&cfg.Cache, "cache", ".cache", "the experiment cache `folder`, or - for none")
+	fs.Var(cacheLimit{&cfg.CacheLimit}, "cache-max", "the cache folder's bound, a `size` such as 500MB or 2GB, or 0 for none; past it, the entries used least recently go")
 	fs.IntVar(&cfg.Jobs, "j", 0, "experiments run at `once` (default: the number of processors)")
 	fs.DurationVar(&cfg.Budget, "budget", 0, "the time one experiment may take (default 20s)")
 	return fs.Bool("v", false, "report each experiment run and the build's timing")
@@ -69,5 +72,32 @@ func (c *cli) build(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(c.stdout, "built %d pages with %d figures into %s in %v (%d experiments run, %d cached)\n",
 		r.Pages, r.Figures, cfg.Out, r.Duration.Round(time.Millisecond), r.Runs, r.Cached)
+	return nil
+}
+
+// cacheLimit is the -cache-max flag: a size, 0 meaning no bound.
+type cacheLimit struct{ limit *int64 }
+
+func (f cacheLimit) String() string {
+	switch {
+	case f.limit == nil:
+		return ""
+	case *f.limit == 0:
+		return strconv.Itoa(cache.DefaultLimit>>20) + "MB"
+	case *f.limit < 0:
+		return "0"
+	}
+	return strconv.FormatInt(*f.limit, 10)
+}
+
+func (f cacheLimit) Set(s string) error {
+	n, err := cache.ParseSize(s)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		n = -1
+	}
+	*f.limit = n
 	return nil
 }

@@ -19,7 +19,11 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	fs.SetOutput(c.stderr)
 	cfg := serve.Config{Site: site.Config{Registry: c.registry}}
 	verbose := siteFlags(fs, &cfg.Site)
-	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "the `address` to serve on")
+	// The server builds into a folder of its own, so that public/ holds
+	// only what build wrote.
+	out := fs.Lookup("out")
+	out.DefValue, out.Usage, cfg.Site.Out = "", "the `folder` to build the preview in (default: a temporary folder, removed when the server stops)", ""
+	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "the `address` to serve on; one other machines can reach, such as 0.0.0.0:8080, prints a warning")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -6,6 +6,12 @@
 // experiment's entries. Each entry carries a checksum of its content; an
 // entry that fails it, or does not decode, is treated as missing and
 // replaced by the caller's fresh result.
+//
+// The folder is bounded: every parameter value tried while editing leaves
+// an entry, so past [Cache.Limit] bytes (DefaultLimit unless set), Put
+// removes the entries used least recently (by modification time, which
+// Get renews) until the folder holds three quarters of the limit. A
+// removed entry is merely computed again when next needed.
 package cache
 
 import (
@@ -17,6 +23,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
 
 	"github.com/nonconvex/explainer/figures/lab"
 )
@@ -38,10 +49,22 @@ func Key(experiment, canonicalArgs, fingerprint string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// DefaultLimit is the folder's bound when none is given: many times
+// what the explainer's figures take, far less than a long session of
+// edits would leave without one.
+const DefaultLimit = 128 << 20
+
 // A Cache is a folder of entries. The zero value, with no folder, caches
-// nothing.
+// nothing. A Cache must not be copied once used.
 type Cache struct {
 	Dir string
+	// Limit bounds the folder's size, in bytes; DefaultLimit if zero, no
+	// bound if negative.
+	Limit int64
+
+	mu      sync.Mutex
+	size    int64 // the folder's size as last counted, plus what was put since
+	counted bool  // size has been counted
 }
 
 // ErrCorrupt reports an entry whose checksum or encoding is wrong.
@@ -69,6 +92,9 @@ func (c *Cache) Get(key string) (*lab.Output, error) {
 	if err := json.Unmarshal(payload, &out); err != nil {
 		return nil, fmt.Errorf("%w %s: %v", ErrCorrupt, key[:12], err)
 	}
+	// Used now: the last entry to go. (A failure only makes it go sooner.)
+	now := time.Now()
+	os.Chtimes(c.path(key), now, now)
 	return &out, nil
 }
 
@@ -101,7 +127,106 @@ func (c *Cache) Put(key string, out *lab.Output) error {
 		os.Remove(f.Name())
 		return fmt.Errorf("cache: %w", err)
 	}
+	c.grew(int64(len(payload)) + 65)
 	return nil
+}
+
+// grew accounts for n bytes put, and trims the folder if it is past its
+// limit. The folder is counted on the first Put, and again whenever it
+// is trimmed, so other processes' entries count too.
+func (c *Cache) grew(n int64) {
+	limit := c.Limit
+	if limit == 0 {
+		limit = DefaultLimit
+	}
+	if limit < 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.counted {
+		c.size, c.counted = c.trim(-1), true
+	} else {
+		c.size += n
+	}
+	if c.size > limit {
+		c.size = c.trim(limit / 4 * 3)
+	}
+}
+
+// staleTemp is the age past which a temporary file is left over from a
+// Put that never finished.
+const staleTemp = time.Hour
+
+// trim removes the entries used least recently until the folder holds at
+// most target bytes (none if target is negative), and returns the size
+// it holds then.
+func (c *Cache) trim(target int64) int64 {
+	type entry struct {
+		path string
+		size int64
+		used time.Time
+	}
+	var entries []entry
+	var total int64
+	now := time.Now()
+	filepath.WalkDir(c.Dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return nil
+		}
+		if strings.HasPrefix(d.Name(), ".tmp-") {
+			if now.Sub(info.ModTime()) > staleTemp {
+				os.Remove(p)
+			}
+			return nil
+		}
+		entries = append(entries, entry{p, info.Size(), info.ModTime()})
+		total += info.Size()
+		return nil
+	})
+	if target < 0 || total <= target {
+		return total
+	}
+	slices.SortFunc(entries, func(a, b entry) int {
+		if c := a.used.Compare(b.used); c != 0 {
+			return c
+		}
+		return strings.Compare(a.path, b.path)
+	})
+	for _, e := range entries {
+		if total <= target {
+			break
+		}
+		if err := os.Remove(e.path); err == nil || errors.Is(err, os.ErrNotExist) {
+			total -= e.size
+		}
+	}
+	return total
+}
+
+// ParseSize reads a size such as 128MB, 2GB, 500KB or 1000000 (bytes),
+// in units of 1024.
+func ParseSize(s string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}} {
+		if rest, ok := strings.CutSuffix(t, u.suffix); ok {
+			t, mult = strings.TrimSpace(rest), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n < 0 || n > (1<<62)/mult {
+		return 0, fmt.Errorf("size %q: want a number of bytes, or one with KB, MB or GB, such as 128MB", s)
+	}
+	return n * mult, nil
 }
 
 func checksum(payload []byte) string {

@@ -2,9 +2,14 @@ package cache
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/nonconvex/explainer/figures/lab"
 )
@@ -68,5 +73,85 @@ func TestZeroCacheCachesNothing(t *testing.T) {
 	}
 	if _, err := c.Get("k"); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("Get from the zero Cache = %v", err)
+	}
+}
+
+// Past its limit, the folder sheds the entries used least recently, a
+// read counting as a use, down to three quarters of the limit.
+func TestLimit(t *testing.T) {
+	c := Cache{Dir: t.TempDir(), Limit: 10 << 10}
+	entry := func(i int) (string, *lab.Output) {
+		return Key("a", fmt.Sprintf("x=%d", i), "fp"), &lab.Output{SVG: strings.Repeat("x", 2000) + strconv.Itoa(i)}
+	}
+	past := time.Now().Add(-time.Hour)
+	for i := range 4 {
+		key, out := entry(i)
+		if err := c.Put(key, out); err != nil {
+			t.Fatal(err)
+		}
+		// Distinct times, oldest first, whatever the clock's resolution.
+		at := past.Add(time.Duration(i) * time.Minute)
+		os.Chtimes(c.path(key), at, at)
+	}
+	stale := filepath.Join(c.Dir, ".tmp-123")
+	writeTemp := func() {
+		os.WriteFile(stale, []byte("half an entry"), 0o644)
+		os.Chtimes(stale, past, past)
+	}
+	writeTemp()
+	first, _ := entry(0)
+	if _, err := c.Get(first); err != nil { // the oldest, now the freshest
+		t.Fatal(err)
+	}
+	for i := 4; i < 6; i++ {
+		key, out := entry(i)
+		if err := c.Put(key, out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var kept []int
+	for i := range 6 {
+		key, _ := entry(i)
+		if _, err := os.Stat(c.path(key)); err == nil {
+			kept = append(kept, i)
+		}
+	}
+	if want := []int{0, 3, 4, 5}; !slices.Equal(kept, want) {
+		t.Errorf("kept entries %v, want %v", kept, want)
+	}
+	if size := folderSize(t, c.Dir); size > c.Limit {
+		t.Errorf("the folder holds %d bytes, past its limit of %d", size, c.Limit)
+	}
+	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a stale temporary file survived the trim")
+	}
+}
+
+func folderSize(t *testing.T, dir string) int64 {
+	t.Helper()
+	var n int64
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			info, _ := d.Info()
+			n += info.Size()
+		}
+		return nil
+	})
+	return n
+}
+
+func TestParseSize(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want int64
+	}{{"128MB", 128 << 20}, {"2gb", 2 << 30}, {"500 KB", 500 << 10}, {"1000", 1000}, {"64M", 64 << 20}, {"0", 0}, {"7B", 7}} {
+		if got, err := ParseSize(tt.in); err != nil || got != tt.want {
+			t.Errorf("ParseSize(%q) = %d, %v; want %d", tt.in, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"", "MB", "-1MB", "1.5GB", "12 parsecs", "99999999999GB"} {
+		if _, err := ParseSize(bad); err == nil {
+			t.Errorf("ParseSize(%q) succeeded", bad)
+		}
 	}
 }

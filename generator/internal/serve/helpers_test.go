@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -59,21 +60,25 @@ order: 2
 Prose of B.
 `
 
-// fakeExperiments is a registry of one cheap experiment, "line", whose
-// drawing also depends on *style, so a test can change a figure without
-// touching its directive, as an edit to an experiment's code would; the
-// fingerprint follows *style, as it would follow the code.
-func fakeExperiments(style *atomic.Int64, runs *atomic.Int64) *lab.Registry {
+// fakeExperiments is a registry of cheap experiments for ts:
+//
+//   - "line", whose drawing also depends on ts.style, so a test can change
+//     a figure without touching its directive, as an edit to an
+//     experiment's code would; the fingerprint follows ts.style, as it
+//     would follow the code;
+//   - "slow", which runs until it is cancelled;
+//   - "big", whose data table is about a megabyte, different for each n.
+func fakeExperiments(ts *testServer) *lab.Registry {
 	line := &lab.Experiment{
 		Name:   "line",
 		Doc:    "A straight line.",
 		Params: []lab.Param{lab.Float("slope", 1, -10, 10, "the slope")},
 		Run: func(ctx context.Context, a lab.Args, _ *rand.Rand) (*lab.Result, error) {
-			runs.Add(1)
+			ts.runs.Add(1)
 			slope := a.Float("slope")
-			p := lab.NewPlot("A line, style "+strconv.FormatInt(style.Load(), 10), "x", "y")
+			p := lab.NewPlot("A line, style "+strconv.FormatInt(ts.style.Load(), 10), "x", "y")
 			xys := plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: slope}}
-			l, err := lab.Series(xys, int(style.Load()%4), false)
+			l, err := lab.Series(xys, int(ts.style.Load()%4), false)
 			if err != nil {
 				return nil, err
 			}
@@ -86,10 +91,42 @@ func fakeExperiments(style *atomic.Int64, runs *atomic.Int64) *lab.Registry {
 			return r, nil
 		},
 	}
-	reg := lab.NewRegistry(line)
-	reg.Fingerprint = func(*lab.Experiment) string { return "style" + strconv.FormatInt(style.Load(), 10) }
+	slow := &lab.Experiment{
+		Name:   "slow",
+		Doc:    "Runs until it is cancelled.",
+		Params: []lab.Param{lab.Int("n", 1, 1, 100, "tells runs apart")},
+		Run: func(ctx context.Context, a lab.Args, _ *rand.Rand) (*lab.Result, error) {
+			ts.slowStarted.Add(1)
+			select {
+			case <-ctx.Done():
+				ts.slowCancelled.Add(1)
+				return nil, ctx.Err()
+			case <-ts.stop:
+				return nil, errors.New("the test ended")
+			}
+		},
+	}
+	big := &lab.Experiment{
+		Name:   "big",
+		Doc:    "A megabyte of data.",
+		Params: []lab.Param{lab.Int("n", 1, 1, 1000, "tells runs apart")},
+		Run: func(ctx context.Context, a lab.Args, _ *rand.Rand) (*lab.Result, error) {
+			r := &lab.Result{Data: lab.Table{Header: []string{"i", "n"}}}
+			n := a.Int("n")
+			for i := range bigRows {
+				r.Data.Add(i, n)
+			}
+			r.Float("n", "%.0f", float64(n))
+			return r, nil
+		},
+	}
+	reg := lab.NewRegistry(big, line, slow)
+	reg.Fingerprint = func(*lab.Experiment) string { return "style" + strconv.FormatInt(ts.style.Load(), 10) }
 	return reg
 }
+
+// bigRows makes the "big" experiment's table about a megabyte.
+const bigRows = 100_000
 
 func writeFile(t testing.TB, name, data string) {
 	t.Helper()
@@ -119,12 +156,15 @@ type testServer struct {
 	style   atomic.Int64
 	runs    atomic.Int64
 	done    chan error
+	stop    chan struct{} // closed when the test ends
+
+	slowStarted, slowCancelled atomic.Int64
 }
 
 // startServer starts a server; edit may change its configuration first.
 func startServer(t testing.TB, edit func(*Config)) *testServer {
 	t.Helper()
-	ts := &testServer{dir: t.TempDir(), done: make(chan error, 1)}
+	ts := &testServer{dir: t.TempDir(), done: make(chan error, 1), stop: make(chan struct{})}
 	ts.content = filepath.Join(ts.dir, "content")
 	sitetest.Write(t, ts.content, testSite)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -136,7 +176,7 @@ func startServer(t testing.TB, edit func(*Config)) *testServer {
 			Content:  ts.content,
 			Out:      filepath.Join(ts.dir, "public"),
 			Cache:    "-",
-			Registry: fakeExperiments(&ts.style, &ts.runs),
+			Registry: fakeExperiments(ts),
 		},
 		Listener: ln,
 	}
@@ -154,6 +194,7 @@ func startServer(t testing.TB, edit func(*Config)) *testServer {
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { ts.done <- s.Run(ctx) }()
 	t.Cleanup(func() {
+		close(ts.stop)
 		cancel()
 		select {
 		case err := <-ts.done:
@@ -310,7 +351,13 @@ func (s *stream) nextRaw(t testing.TB, timeout time.Duration) event {
 // expect waits for an event with the given name.
 func (s *stream) expect(t testing.TB, name string) event {
 	t.Helper()
-	ev := s.next(t, 10*time.Second)
+	return s.expectWithin(t, name, 10*time.Second)
+}
+
+// expectWithin waits as long as timeout for an event with the given name.
+func (s *stream) expectWithin(t testing.TB, name string, timeout time.Duration) event {
+	t.Helper()
+	ev := s.next(t, timeout)
 	if ev.name != name {
 		t.Fatalf("got event %s %s, want %s", ev.name, ev.data, name)
 	}

@@ -5,9 +5,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nonconvex/explainer/generator/internal/sitetest"
 )
 
 // articleA is a.md of testSite with its prose replaced.
@@ -58,6 +61,17 @@ func TestSaves(t *testing.T) {
 			writeFile(t, path, data)
 			os.Remove(path + "~")
 			writeFile(t, filepath.Join(dir, ".a.md.swp"), "swap 2")
+		}},
+		{"vim, pausing", func(t *testing.T, path, data string) {
+			// The same on a slow disk: a pause, longer than a save's
+			// events take, between moving the file away and writing the
+			// new one. The page must not be published missing meanwhile.
+			if err := os.Rename(path, path+"~"); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(100 * time.Millisecond)
+			writeFile(t, path, data)
+			os.Remove(path + "~")
 		}},
 		{"helix", func(t *testing.T, path, data string) {
 			bck := path + "U77clA.bck"
@@ -324,5 +338,98 @@ func TestBuildErrors(t *testing.T) {
 	}
 	if len(names) != 2 || names[0] != "problems []" {
 		t.Errorf("after the fix: %q, want the problems cleared, then a reload", names)
+	}
+}
+
+// The content folder may go and come back, as rm -rf and a checkout, or a
+// move away and back, do: watching resumes with it.
+func TestContentComesBack(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, nil)
+	tests := []struct {
+		name  string
+		leave func(t *testing.T)
+	}{
+		{"removed and checked out", func(t *testing.T) {
+			if err := os.RemoveAll(ts.content); err != nil {
+				t.Fatal(err)
+			}
+			sitetest.Write(t, ts.content, testSite)
+		}},
+		{"moved away and back", func(t *testing.T) {
+			away := ts.content + ".away"
+			if err := os.Rename(ts.content, away); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Rename(away, ts.content); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for i, tt := range tests {
+		tt.leave(t)
+		// An edit after the folder came back shows.
+		prose := fmt.Sprintf("Prose of A, after the folder was %s.", tt.name)
+		writeFile(t, filepath.Join(ts.content, "a.md"), articleA(prose))
+		ts.waitFor(t, "/a/", prose)
+		// And so does the next, proof that the folders are watched.
+		prose = fmt.Sprintf("Prose of A, edit %d.", i)
+		writeFile(t, filepath.Join(ts.content, "a.md"), articleA(prose))
+		ts.waitFor(t, "/a/", prose)
+	}
+}
+
+// A new save cancels the build under way, experiments included: the fix
+// saved after a save that asked for a very slow figure shows at once. The
+// cancelled build publishes nothing, shows no error, and starts no further
+// experiment.
+func TestSaveCancelsBuild(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, func(c *Config) {
+		c.Site.Budget = time.Hour // only a cancellation stops "slow"
+		c.Site.Jobs = 1
+	})
+	st := ts.openStream(t, "a/index.html")
+	a := filepath.Join(ts.content, "a.md")
+	writeFile(t, a, articleA("Slow.\n\n::run{#run-one experiment=slow n=1}\n\n::run{#run-two experiment=slow n=2}"))
+	eventually(t, "the slow experiment to start", func() bool { return ts.slowStarted.Load() == 1 })
+	builds := ts.builds.Load()
+	writeFile(t, a, articleA("Fixed."))
+	// The next event is the fixed page's reload: no errors shown first.
+	if ev := st.next(t, time.Minute); ev.name != "reload" {
+		t.Fatalf("after the fix: %s %s, want a reload", ev.name, ev.data)
+	}
+	if _, body := ts.get(t, "/a/"); !strings.Contains(body, "Fixed.") {
+		t.Errorf("the page does not show the fix")
+	}
+	// The next build started once the cancelled one had ended.
+	if n := ts.slowStarted.Load(); n != 1 {
+		t.Errorf("%d slow experiments started, want 1: a cancelled build starts no more", n)
+	}
+	eventually(t, "the slow experiment to be cancelled", func() bool { return ts.slowCancelled.Load() == 1 })
+	if n := ts.builds.Load() - builds; n != 1 {
+		t.Errorf("%d builds finished, want 1: the cancelled build is no build", n)
+	}
+}
+
+// waitFor waits until the page at path contains text.
+func (ts *testServer) waitFor(t *testing.T, path, text string) {
+	t.Helper()
+	eventually(t, path+" to show "+strconv.Quote(text), func() bool {
+		_, body := ts.get(t, path)
+		return strings.Contains(body, text)
+	})
+}
+
+// eventually waits until cond holds, failing the test after a generous
+// time.
+func eventually(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited a minute for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -5,11 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -35,6 +37,9 @@ type Program struct {
 	// Build builds the program into the file binary and returns the
 	// compiler's output; nil runs "go build".
 	Build func(ctx context.Context, binary string) ([]byte, error)
+	// Check runs the new program once, as the check before a restart
+	// does (see [Program.check]), and returns its output; nil runs it.
+	Check func(ctx context.Context, argv, env []string) ([]byte, error)
 	// Exec replaces the running program with binary; nil means
 	// syscall.Exec, which returns only if it fails. A stand-in returns nil
 	// for a replacement that happened.
@@ -42,13 +47,33 @@ type Program struct {
 }
 
 // The restarting server tells its successor, through the environment,
-// which file descriptor is the listening socket and which binary (in a
-// temporary folder of its own) to delete once running.
+// which file descriptor is the listening socket, which binary (in a
+// temporary folder of its own) to delete once running, which folder the
+// site is built in, and when it last looked for changes to the code.
 const (
 	envListener = "EXPLAINER_SERVE_FD"
 	envBinary   = "EXPLAINER_SERVE_BINARY"
+	envOut      = "EXPLAINER_SERVE_OUT"
+	envSince    = "EXPLAINER_SERVE_SINCE"
 	binaryDir   = "explainer-serve-"
 )
+
+// envVars are the variables a server passes on; none of them is meant
+// for any other program.
+var envVars = []string{envListener, envBinary, envOut, envSince, envCheck}
+
+// environ returns the environment without the server's own variables,
+// plus extra.
+func environ(extra ...string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if !slices.Contains(envVars, name) {
+			env = append(env, kv)
+		}
+	}
+	return append(env, extra...)
+}
 
 func (p *Program) dir() string {
 	if p.Dir == "" {
@@ -88,9 +113,10 @@ func (p *Program) affects(path string) bool {
 	return false
 }
 
-// build compiles the program into a fresh temporary folder.
+// build compiles the program into a fresh temporary folder. Cancelled,
+// it stops the go command and the compilers it started.
 func (p *Program) build(ctx context.Context) (binary string, output []byte, err error) {
-	dir, err := os.MkdirTemp("", binaryDir)
+	dir, err := os.MkdirTemp("", tempPattern(binaryDir))
 	if err != nil {
 		return "", nil, err
 	}
@@ -104,6 +130,7 @@ func (p *Program) build(ctx context.Context) (binary string, output []byte, err 
 		}
 		cmd := exec.CommandContext(ctx, "go", "build", "-o", binary, pkg)
 		cmd.Dir = p.dir()
+		killGroup(cmd)
 		output, err = cmd.CombinedOutput()
 	}
 	if err != nil {
@@ -113,38 +140,97 @@ func (p *Program) build(ctx context.Context) (binary string, output []byte, err 
 	return binary, output, nil
 }
 
-// rebuildProgram builds the changed program and, if it differs from the
-// running one, replaces this process with it. A failed build leaves the
-// server running and shows the compiler's errors over the page. It
-// reports whether the process was replaced.
-func (s *Server) rebuildProgram(ctx context.Context) (replaced bool) {
+// A programResult is what became of one rebuild of the program.
+type programResult struct {
+	binary    string    // the new program, built and checked; "" if none
+	problems  []problem // why there is none: the compiler's errors, or the check's
+	log       string    // the same for the log
+	unchanged bool      // the program built is the one running
+	cancelled bool      // stopped by a newer change or by shutdown
+	took      time.Duration
+}
+
+// startProgram rebuilds the program in the background, and checks that
+// the new one starts and builds the site (see [Program.check]).
+func (s *Server) startProgram(ctx context.Context) {
 	p := s.cfg.Program
 	s.logf("Go code changed: rebuilding the program")
-	start := time.Now()
-	binary, out, err := p.build(ctx)
-	if ctx.Err() != nil {
-		if err == nil {
-			os.RemoveAll(filepath.Dir(binary))
+	s.progTask = startTask(ctx, func(ctx context.Context) programResult {
+		start := time.Now()
+		binary, out, err := p.build(ctx)
+		if ctx.Err() != nil {
+			if err == nil {
+				os.RemoveAll(filepath.Dir(binary))
+			}
+			return programResult{cancelled: true}
 		}
-		return false
+		if err != nil {
+			return programResult{problems: goProblems(out, err),
+				log: fmt.Sprintf("%s\nthe program did not build; the server goes on as it was", bytes.TrimSpace(out))}
+		}
+		if sameProgram(binary) {
+			os.RemoveAll(filepath.Dir(binary))
+			return programResult{unchanged: true}
+		}
+		if out, err := p.check(ctx, binary); err != nil {
+			os.RemoveAll(filepath.Dir(binary))
+			if ctx.Err() != nil {
+				return programResult{cancelled: true}
+			}
+			ps := p.checkProblems(out, err)
+			return programResult{problems: ps,
+				log: fmt.Sprintf("%s\n%s; the server goes on as it was", bytes.TrimSpace(out), ps[0].Msg)}
+		}
+		return programResult{binary: binary, took: time.Since(start)}
+	})
+}
+
+// stopProgram cancels the rebuild of the program under way, if any, and
+// waits for it to stop.
+func (s *Server) stopProgram() {
+	if s.progTask != nil {
+		if r := s.progTask.wait(); r.binary != "" {
+			os.RemoveAll(filepath.Dir(r.binary))
+		}
+		s.progTask = nil
 	}
-	if err != nil {
-		s.goProblems = goProblems(out, err)
-		s.logf("%s\nthe program did not build; the server goes on as it was", bytes.TrimSpace(out))
+}
+
+// programBuilt acts on a rebuilt program: a failure shows over the page
+// and the server goes on; a new program that checked out replaces this
+// process, unless the Go code changed again meanwhile. It reports whether
+// the process was replaced.
+func (s *Server) programBuilt(r programResult) (replaced bool) {
+	s.progTask = nil
+	switch {
+	case r.cancelled:
+		return false
+	case r.problems != nil:
+		s.goProblems = r.problems
+		s.logf("%s", r.log)
 		s.publish()
 		return false
-	}
-	s.goProblems = nil
-	if sameProgram(binary) {
-		os.RemoveAll(filepath.Dir(binary))
+	case r.unchanged:
+		s.goProblems = nil
 		s.logf("the program is unchanged")
 		s.publish()
 		return false
 	}
-	s.logf("built the program in %v; restarting", time.Since(start).Round(time.Millisecond))
-	stopped, err := s.handOver(binary)
+	// Changes seen while the program was built call for another build:
+	// those taken already, and those waiting to be. Later ones are the
+	// successor's to find (see [Server.changedSince]).
+	since := time.Now()
+	if s.codeDirty || s.codePending() {
+		os.RemoveAll(filepath.Dir(r.binary))
+		s.logf("the Go code changed during the build; building it again")
+		return false
+	}
+	s.goProblems = nil
+	s.logf("built the program in %v; restarting", r.took.Round(time.Millisecond))
+	s.stopBuild()
+	stopped, err := s.handOver(r.binary, since)
 	if err != nil {
-		os.RemoveAll(filepath.Dir(binary))
+		os.RemoveAll(filepath.Dir(r.binary))
 		s.goProblems = []problem{{Source: "go", Msg: "restarting: " + err.Error()}}
 		s.logf("restarting: %v; the server goes on as it was", err)
 		s.publish()
@@ -158,6 +244,52 @@ func (s *Server) rebuildProgram(ctx context.Context) (replaced bool) {
 	}
 	return true
 }
+
+// codePending reports whether changes not yet taken from the watcher
+// touch the program.
+func (s *Server) codePending() bool {
+	paths, overflow := s.watch.pendingPaths()
+	if overflow {
+		return true
+	}
+	for _, p := range paths {
+		if s.cfg.Program.affects(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// changedSince reports whether the program's code changed after the
+// predecessor last looked, between its last check and this program's
+// watch: a restarted server asks at start. A file's time can lag the
+// clock by a tick, hence the margin; an edit within it costs a build that
+// finds the program unchanged.
+func (s *Server) changedSince(w *watcher) bool {
+	if s.since.IsZero() || s.cfg.Program == nil {
+		return false
+	}
+	after := s.since.Add(-sinceMargin)
+	changed := false
+	for _, root := range s.cfg.Program.watch() {
+		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || changed {
+				return filepath.SkipAll
+			}
+			if d.IsDir() || !s.cfg.Program.affects(p) {
+				return nil
+			}
+			if info, err := d.Info(); err == nil && info.ModTime().After(after) {
+				s.logf("%s changed during the restart", p)
+				changed = true
+			}
+			return nil
+		})
+	}
+	return changed
+}
+
+const sinceMargin = 50 * time.Millisecond
 
 // sameProgram reports whether binary is byte for byte the running
 // program, as after an edit to a comment. The running program is read
@@ -197,7 +329,7 @@ func goProblems(out []byte, err error) []problem {
 // arrive meanwhile wait in the socket's queue for the new program. The
 // process keeps its id, so make and go run keep waiting for it. If the
 // exec fails, handOver returns with the HTTP server stopped.
-func (s *Server) handOver(binary string) (stopped bool, err error) {
+func (s *Server) handOver(binary string, since time.Time) (stopped bool, err error) {
 	fl, ok := s.ln.Listener.(interface{ File() (*os.File, error) })
 	if !ok {
 		return false, fmt.Errorf("cannot pass on a listener of type %T", s.ln.Listener)
@@ -220,13 +352,11 @@ func (s *Server) handOver(binary string) (stopped bool, err error) {
 	if err = errors.Join(err, ctlErr); err != nil {
 		return false, err
 	}
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, envListener+"=") && !strings.HasPrefix(kv, envBinary+"=") {
-			env = append(env, kv)
-		}
+	env := environ(envListener+"="+strconv.Itoa(int(fd)), envBinary+"="+binary,
+		envSince+"="+strconv.FormatInt(since.UnixNano(), 10))
+	if s.private != "" {
+		env = append(env, envOut+"="+s.private)
 	}
-	env = append(env, envListener+"="+strconv.Itoa(int(fd)), envBinary+"="+binary)
 	argv := append([]string{binary}, s.cfg.Program.Args...)
 
 	s.stopHTTP() // ends the event streams; pages reconnect to the successor

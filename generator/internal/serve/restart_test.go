@@ -22,24 +22,81 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// fakeProgram stands in for go build and exec.
+// fakeProgram stands in for go build, the check and exec. The binary it
+// builds holds the code of x.go as it was when the build began.
 type fakeProgram struct {
-	fail     atomic.Bool // the next builds fail
-	execErr  atomic.Pointer[error]
-	builds   atomic.Int64
-	mu       sync.Mutex
-	argv     []string
-	env      []string
-	fdOK     bool // the listener's descriptor was open and inheritable
-	accepted bool // the address accepted a connection during the exec
+	code      string      // the folder of x.go
+	fail      atomic.Bool // the next builds fail
+	checkOut  atomic.Pointer[string]
+	execErr   atomic.Pointer[error]
+	builds    atomic.Int64
+	checks    atomic.Int64
+	gate      chan struct{} // if set, the first build waits for it to close, or its cancellation
+	started   chan struct{} // closed when the first build begins
+	cancelled atomic.Bool   // a build was cancelled
+	mu        sync.Mutex
+	argv      []string
+	env       []string
+	ran       string // the binary's content, as exec found it
+	binary    string // the last binary built
+	fdOK      bool   // the listener's descriptor was open and inheritable
+	accepted  bool   // the address accepted a connection during the exec
+}
+
+// fakeServer starts a server whose program is fake, with its code in the
+// folder code.
+func fakeServer(t *testing.T, fake *fakeProgram) *testServer {
+	t.Helper()
+	return startServer(t, func(c *Config) {
+		dir := filepath.Dir(c.Site.Content)
+		fake.code = filepath.Join(dir, "code")
+		os.MkdirAll(filepath.Join(fake.code, "testdata"), 0o755)
+		c.Program = &Program{
+			Dir:   dir,
+			Watch: []string{"code"},
+			Args:  []string{"serve", "-addr", c.Listener.Addr().String()},
+			Build: fake.build,
+			Check: fake.check,
+			Exec:  fake.exec(c.Listener.Addr().String()),
+		}
+	})
 }
 
 func (f *fakeProgram) build(ctx context.Context, binary string) ([]byte, error) {
-	f.builds.Add(1)
+	f.mu.Lock()
+	f.binary = binary
+	f.mu.Unlock()
+	src, _ := os.ReadFile(filepath.Join(f.code, "x.go"))
+	if f.builds.Add(1) == 1 && f.gate != nil {
+		close(f.started)
+		select {
+		case <-f.gate:
+		case <-ctx.Done():
+			f.cancelled.Store(true)
+			return nil, ctx.Err()
+		}
+	}
 	if f.fail.Load() {
 		return []byte("# example.org/fake\ncode/x.go:3:5: undefined: y\n\thave nothing\ncode/x.go:4:1: missing return\n"), errors.New("exit status 1")
 	}
-	return nil, os.WriteFile(binary, []byte("a new program"), 0o755)
+	return nil, os.WriteFile(binary, src, 0o755)
+}
+
+func (f *fakeProgram) lastBinary() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.binary
+}
+
+func (f *fakeProgram) check(ctx context.Context, argv, env []string) ([]byte, error) {
+	f.checks.Add(1)
+	if !slices.ContainsFunc(env, func(kv string) bool { return strings.HasPrefix(kv, envCheck+"=") }) {
+		return []byte("not run as a check"), errors.New("exit status 1")
+	}
+	if out := f.checkOut.Load(); out != nil {
+		return []byte(*out), errors.New("exit status 2")
+	}
+	return nil, nil
 }
 
 func (f *fakeProgram) exec(addr string) func(string, []string, []string) error {
@@ -47,6 +104,8 @@ func (f *fakeProgram) exec(addr string) func(string, []string, []string) error {
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		f.argv, f.env = argv, env
+		data, _ := os.ReadFile(binary)
+		f.ran = string(data)
 		for _, kv := range env {
 			if v, ok := strings.CutPrefix(kv, envListener+"="); ok {
 				fd, _ := strconv.Atoi(v)
@@ -66,22 +125,25 @@ func (f *fakeProgram) exec(addr string) func(string, []string, []string) error {
 	}
 }
 
+// waitReplaced waits for Run to return after a restart.
+func (ts *testServer) waitReplaced(t *testing.T) {
+	t.Helper()
+	select {
+	case err := <-ts.done:
+		ts.done <- err // for the cleanup
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Run did not return after the restart")
+	}
+}
+
 func TestRestart(t *testing.T) {
 	t.Parallel()
 	fake := &fakeProgram{}
-	var code string
-	ts := startServer(t, func(c *Config) {
-		dir := filepath.Dir(c.Site.Content)
-		code = filepath.Join(dir, "code")
-		os.MkdirAll(filepath.Join(code, "testdata"), 0o755)
-		c.Program = &Program{
-			Dir:   dir,
-			Watch: []string{"code"},
-			Args:  []string{"serve", "-addr", c.Listener.Addr().String()},
-			Build: fake.build,
-			Exec:  fake.exec(c.Listener.Addr().String()),
-		}
-	})
+	ts := fakeServer(t, fake)
+	code := fake.code
 	st := ts.openStream(t, "a/index.html")
 
 	// Tests and their data are no part of the program.
@@ -107,8 +169,28 @@ func TestRestart(t *testing.T) {
 		t.Errorf("GET /a/ after a failed program build: %d", code)
 	}
 
-	// A program that builds but cannot start leaves this one serving.
+	// A program that builds but fails at start, as one with a duplicated
+	// registry line panics at init, fails its check: the server goes on,
+	// shows why, and deletes the binary.
 	fake.fail.Store(false)
+	panicked := "panic: figures: experiment \"line\" registered twice\n\ngoroutine 1 [running]:\n" +
+		"example.org/fake.register(...)\n\t" + filepath.Join(code, "registry.go") + ":12 +0x1d\n"
+	fake.checkOut.Store(&panicked)
+	writeFile(t, filepath.Join(code, "x.go"), "package x // starts badly")
+	ev = st.expect(t, "problems")
+	ps := decode[[]problem](t, ev.data)
+	if len(ps) != 1 || ps[0].Pos != "code/registry.go:12" || !strings.HasSuffix(ps[0].Msg, `panic: figures: experiment "line" registered twice`) {
+		t.Errorf("problems after a failed check: %+v", ps)
+	}
+	if code, _ := ts.get(t, "/a/"); code != 200 {
+		t.Errorf("GET /a/ after a failed check: %d", code)
+	}
+	if _, err := os.Stat(fake.lastBinary()); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the binary that failed its check is left behind (%v)", err)
+	}
+	fake.checkOut.Store(nil)
+
+	// A program that builds but cannot start leaves this one serving.
 	execErr := errors.New("exec format error")
 	fake.execErr.Store(&execErr)
 	writeFile(t, filepath.Join(code, "x.go"), "package x // fixed")
@@ -128,15 +210,7 @@ func TestRestart(t *testing.T) {
 	// A restart hands over the socket and ends Run.
 	fake.execErr.Store(nil)
 	writeFile(t, filepath.Join(code, "x.go"), "package x // fixed again")
-	select {
-	case err := <-ts.done:
-		ts.done <- err // for the cleanup
-		if err != nil {
-			t.Fatalf("Run: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Run did not return after the restart")
-	}
+	ts.waitReplaced(t)
 	fake.mu.Lock()
 	defer fake.mu.Unlock()
 	if len(fake.argv) != 4 || !strings.HasPrefix(filepath.Base(filepath.Dir(fake.argv[0])), binaryDir) || fake.argv[1] != "serve" {
@@ -150,6 +224,64 @@ func TestRestart(t *testing.T) {
 	}
 	if !slices.Contains(fake.env, envBinary+"="+fake.argv[0]) {
 		t.Errorf("the new program is not told which binary to delete")
+	}
+	if !slices.ContainsFunc(fake.env, func(kv string) bool { return strings.HasPrefix(kv, envSince+"=") }) {
+		t.Errorf("the new program is not told since when to look for changes")
+	}
+	if n := fake.checks.Load(); n != 3 {
+		t.Errorf("%d checks, want one before each of the three restarts tried", n)
+	}
+	os.RemoveAll(filepath.Dir(fake.argv[0]))
+}
+
+// A Go save made while the program builds is not lost: the program that
+// takes over is built from it.
+func TestSaveDuringProgramBuild(t *testing.T) {
+	t.Parallel()
+	fake := &fakeProgram{gate: make(chan struct{}), started: make(chan struct{})}
+	ts := fakeServer(t, fake)
+	x := filepath.Join(fake.code, "x.go")
+	writeFile(t, x, "package x // first save")
+	select {
+	case <-fake.started:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the program build did not start")
+	}
+	writeFile(t, x, "package x // second save")
+	// The second save cancels the first build, or, if the machine is too
+	// slow to notice before it ends, is found when it ends.
+	select {
+	case <-time.After(2 * time.Second):
+		close(fake.gate)
+	case err := <-ts.done:
+		ts.done <- err
+	}
+	ts.waitReplaced(t)
+	fake.mu.Lock()
+	defer fake.mu.Unlock()
+	if fake.ran != "package x // second save" {
+		t.Errorf("the new program was built from %q, want the second save", fake.ran)
+	}
+	os.RemoveAll(filepath.Dir(fake.argv[0]))
+}
+
+// A restarted server looks for Go changes made between its
+// predecessor's last look and its own watch.
+func TestChangesDuringRestart(t *testing.T) {
+	// Not parallel: it sets the environment a predecessor would.
+	t.Setenv(envSince, strconv.FormatInt(time.Now().Add(-time.Hour).UnixNano(), 10))
+	fake := &fakeProgram{}
+	ts := startServer(t, func(c *Config) {
+		dir := filepath.Dir(c.Site.Content)
+		fake.code = filepath.Join(dir, "code")
+		writeFile(t, filepath.Join(fake.code, "x.go"), "package x // saved during the restart")
+		c.Program = &Program{Dir: dir, Watch: []string{"code"}, Build: fake.build, Check: fake.check, Exec: fake.exec(c.Listener.Addr().String())}
+	})
+	ts.waitReplaced(t)
+	fake.mu.Lock()
+	defer fake.mu.Unlock()
+	if fake.ran != "package x // saved during the restart" {
+		t.Errorf("the program was not rebuilt from the change (ran %q)", fake.ran)
 	}
 	os.RemoveAll(filepath.Dir(fake.argv[0]))
 }
@@ -321,10 +453,26 @@ Home prose.
 	if code := getStatus(t, "http://"+addr+"/"); code != 200 {
 		t.Errorf("GET / with a broken program: %d", code)
 	}
+
+	// A program that compiles but panics at start fails its check: the
+	// old one goes on serving, says why, and leaves no binary behind.
+	writeFile(t, broken, "package main\n\nfunc init() {\n\tpanic(\"registered twice\")\n}\n")
+	ev = st.expectWithin(t, "problems", 2*time.Minute) // go build links the program
+	ps = decode[[]problem](t, ev.data)
+	if len(ps) != 1 || ps[0].Source != "go" || ps[0].Pos != "generator/broken.go:4" || !strings.HasSuffix(ps[0].Msg, "panic: registered twice") {
+		t.Errorf("problems %+v", ps)
+	}
+	if code := getStatus(t, "http://"+addr+"/"); code != 200 || exe() == firstExe {
+		t.Errorf("GET / with a program that fails at start: %d", code)
+	}
+	if left, _ := filepath.Glob(filepath.Join(tmp, binaryDir+"*")); len(left) != 0 {
+		t.Errorf("binaries left behind: %q", left)
+	}
+
 	// Fixed, the program is the one running: the errors clear without a
 	// restart.
 	os.Remove(broken)
-	if ev := st.nextRaw(t, 30*time.Second); ev.name != "problems" || ev.data != "[]" {
+	if ev := st.nextRaw(t, 2*time.Minute); ev.name != "problems" || ev.data != "[]" {
 		t.Errorf("after the fix: %s %s, want the problems cleared", ev.name, ev.data)
 	}
 	st.quiet(t, 200*time.Millisecond)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,9 +21,12 @@ import (
 )
 
 // Config describes a dev server. The zero value serves ./content, built
-// into ./public, on 127.0.0.1:8080, without watching Go code.
+// into a temporary folder of its own, on 127.0.0.1:8080, without watching
+// Go code.
 type Config struct {
-	// Site is the build; its output folder is what the server serves.
+	// Site is the build; its output folder is what the server serves. An
+	// empty Site.Out means a temporary folder of the server's own, removed
+	// when it stops (see [privateFolder]).
 	Site site.Config
 	// Addr is the address to listen on; "127.0.0.1:8080" if empty. An
 	// address without a host, such as ":9000", means the loopback host.
@@ -34,21 +38,33 @@ type Config struct {
 	Program *Program
 	// Log receives what the server does: builds, errors, restarts.
 	Log io.Writer
+	// MaxConns bounds the connections open at once; DefaultMaxConns if
+	// zero. At the bound, the connection idle the longest is closed to
+	// make room.
+	MaxConns int
+	// IdleTimeout is how long a kept-alive connection may wait for its
+	// next request; DefaultIdleTimeout if zero. Event streams are not
+	// idle and stay open.
+	IdleTimeout time.Duration
 }
 
 // A Server serves a site while rebuilding it. Create it with [New], then
 // call [Server.Run].
 type Server struct {
-	cfg     Config
-	site    site.Config // cfg.Site with defaults filled in
-	base    string      // the site's base path
-	out     string      // the output folder, absolute
-	content string      // the content folder, absolute
-	cache   string      // the cache folder, absolute; "" for none
-	ln      *keepListener
-	builder *site.Builder
-	hub     *hub
-	history history
+	cfg      Config
+	site     site.Config // cfg.Site with defaults filled in
+	base     string      // the site's base path
+	out      string      // the output folder, absolute
+	content  string      // the content folder, absolute
+	cache    string      // the cache folder, absolute; "" for none
+	private  string      // the server's own folder, holding out; "" if out was given
+	checkDir string      // set when this program runs as a restart's check
+	since    time.Time   // a restart's predecessor last looked for code changes then
+	hosts    hostPolicy  // the Host headers answered
+	ln       *keepListener
+	builder  *site.Builder
+	hub      *hub
+	history  history
 
 	// status is what the pages are told: read by every request, replaced
 	// after each build.
@@ -60,12 +76,19 @@ type Server struct {
 	lastChanged []string
 
 	// Owned by Run's goroutine.
+	watch        *watcher
+	siteTask     *task[buildResult]   // the build under way
+	progTask     *task[programResult] // the rebuild of the program under way
+	contentDirty bool                 // the site needs a build
+	codeDirty    bool                 // the program needs a build
+	announced    bool                 // the address was logged
 	manifest     manifest
 	siteProblems []problem
 	goProblems   []problem
 	http         *http.Server
 	httpDone     chan struct{}
-	mu           sync.Mutex // guards http and httpDone against Shutdown
+	conns        *limitListener
+	mu           sync.Mutex // guards http, httpDone and conns against Shutdown
 }
 
 // status is the published state of the site.
@@ -86,35 +109,75 @@ type problem struct {
 // server takes over the listener its predecessor handed it.
 func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, hub: newHub()}
-	s.builder = site.NewBuilder(cfg.Site)
-	s.site = s.builder.Config()
-	s.base = s.site.Base
-	var err error
-	if s.out, err = filepath.Abs(s.site.Out); err != nil {
-		return nil, err
+	if dir, ok := os.LookupEnv(envCheck); ok {
+		// The check before a restart: build once, serve nothing.
+		os.Unsetenv(envCheck)
+		s.checkDir = dir
+		cfg.Site.Out = filepath.Join(dir, "site")
+		return s, s.setSite(cfg.Site)
 	}
-	if s.content, err = filepath.Abs(s.site.Content); err != nil {
-		return nil, err
-	}
-	if s.site.Cache != "" {
-		if s.cache, err = filepath.Abs(s.site.Cache); err != nil {
-			return nil, err
+	if v, ok := os.LookupEnv(envSince); ok {
+		os.Unsetenv(envSince)
+		if ns, err := strconv.ParseInt(v, 10, 64); err == nil {
+			s.since = time.Unix(0, ns)
 		}
 	}
 	ln := cfg.Listener
 	if ln == nil {
+		var err error
 		if ln, err = listen(cfg.Addr); err != nil {
 			return nil, err
 		}
 	}
 	s.ln = &keepListener{Listener: ln}
+	s.hosts = newHostPolicy(ln.Addr())
+	if s.hosts.exposed {
+		s.logf("warning: serving on %s, which other machines can reach: anyone who can connect reads the preview, drafts and error messages with file paths included", ln.Addr())
+	}
+	sweepTemp()
+	if cfg.Site.Out == "" {
+		dir, err := privateFolder()
+		if err != nil {
+			ln.Close()
+			return nil, err
+		}
+		s.private = dir
+		cfg.Site.Out = filepath.Join(dir, "site")
+	}
+	if err := s.setSite(cfg.Site); err != nil {
+		ln.Close()
+		s.removePrivate()
+		return nil, err
+	}
 	// The folder may hold the site as the previous server left it: that
 	// is the version pages already open in a browser show.
+	var err error
 	if s.manifest, err = scanManifest(s.out); err != nil {
 		s.manifest = manifest{}
 	}
 	s.status.Store(&status{version: s.history.add(s.manifest), problems: []problem{}})
 	return s, nil
+}
+
+// setSite makes the builder for cfg and notes its folders.
+func (s *Server) setSite(cfg site.Config) error {
+	s.cfg.Site = cfg
+	s.builder = site.NewBuilder(cfg)
+	s.site = s.builder.Config()
+	s.base = s.site.Base
+	var err error
+	if s.out, err = filepath.Abs(s.site.Out); err != nil {
+		return err
+	}
+	if s.content, err = filepath.Abs(s.site.Content); err != nil {
+		return err
+	}
+	if s.site.Cache != "" {
+		if s.cache, err = filepath.Abs(s.site.Cache); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Addr returns the address the server listens on.
@@ -126,29 +189,90 @@ func (s *Server) URL() string { return "http://" + s.ln.Addr().String() + s.base
 // Run serves the site, builds it, and rebuilds it whenever its sources
 // change, until ctx is done. If the Go code changes and builds, Run hands
 // the listener to the new program and does not return.
+//
+// Builds run beside the loop that watches, so that a new save cancels the
+// build under way (experiments included) and starts the next one; a
+// cancelled build publishes nothing. The program is rebuilt the same way:
+// a Go save during go build starts it again.
 func (s *Server) Run(ctx context.Context) error {
-	defer s.ln.closeForGood()
+	if s.checkDir != "" {
+		return s.runCheck(ctx)
+	}
+	replaced := false
+	defer func() {
+		if !replaced {
+			s.ln.closeForGood()
+			s.removePrivate()
+		}
+	}()
 	w, err := newWatcher(s.roots(), s.skip, s.logf)
 	if err != nil {
 		return err
 	}
 	defer w.close()
+	s.watch = w
 	s.startHTTP()
 	defer s.stopHTTP()
 
-	s.build(ctx)
-	s.logf("serving %s", s.URL())
-	for w.debounce(ctx.Done()) {
-		b := w.take()
-		content, code := s.classify(b)
-		if code && s.cfg.Program != nil && s.rebuildProgram(ctx) {
-			return nil // replaced: only a stand-in for exec gets here
+	s.contentDirty = true
+	s.codeDirty = s.changedSince(w)
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		s.startWork(ctx)
+		ready, wait := w.due(time.Now())
+		if ready {
+			s.changed(w.take())
+			continue
 		}
-		if content {
-			s.build(ctx)
+		timer.Stop()
+		if wait > 0 {
+			timer.Reset(wait)
+		}
+		select {
+		case <-ctx.Done():
+			s.stopBuild()
+			s.stopProgram()
+			return nil
+		case <-w.notify:
+		case <-timer.C:
+		case r := <-s.siteTask.results():
+			s.built(r)
+		case r := <-s.progTask.results():
+			if s.programBuilt(r) {
+				replaced = true
+				return nil // only a stand-in for exec gets here
+			}
 		}
 	}
-	return nil
+}
+
+// changed takes note of a batch of changes, cancelling the work they make
+// stale.
+func (s *Server) changed(b batch) {
+	content, code := s.classify(b)
+	if content {
+		s.contentDirty = true
+		s.siteTask.cancel()
+	}
+	if code {
+		s.codeDirty = true
+		s.progTask.cancel()
+	}
+}
+
+// startWork starts the builds that changes call for, unless one of the
+// same kind is still running (being cancelled, if the changes made it
+// stale).
+func (s *Server) startWork(ctx context.Context) {
+	if s.contentDirty && s.siteTask == nil {
+		s.contentDirty = false
+		s.startBuild(ctx)
+	}
+	if s.codeDirty && s.progTask == nil {
+		s.codeDirty = false
+		s.startProgram(ctx)
+	}
 }
 
 // roots returns the folders to watch: the content, and the Go code that
@@ -195,33 +319,6 @@ func within(p, dir string) bool {
 	return p == dir || strings.HasPrefix(p, dir+string(filepath.Separator))
 }
 
-// build rebuilds the site and tells the pages what became of it.
-func (s *Server) build(ctx context.Context) {
-	r, err := s.builder.Build(ctx)
-	defer s.builds.Add(1)
-	if err != nil {
-		if ctx.Err() != nil {
-			return
-		}
-		s.siteProblems = problemsOf(err)
-		s.logf("%v\nthe build failed; serving the last good site", err)
-		s.publish()
-		return
-	}
-	m, err := s.manifest.update(s.out, r.Changed)
-	if err != nil {
-		if m, err = scanManifest(s.out); err != nil {
-			s.logf("reading the output: %v", err)
-			m = manifest{}
-		}
-	}
-	s.manifest = m
-	s.lastChanged = r.Changed
-	s.siteProblems = nil
-	s.logf("built in %v: %d files changed, %d experiments run", r.Duration.Round(time.Millisecond), len(r.Changed), r.Runs)
-	s.publish()
-}
-
 // publish replaces the status and wakes the pages' streams.
 func (s *Server) publish() {
 	old := s.status.Load()
@@ -254,16 +351,26 @@ func problemsOf(err error) []problem {
 func (s *Server) startHTTP() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	maxConns, idle := s.cfg.MaxConns, s.cfg.IdleTimeout
+	if maxConns <= 0 {
+		maxConns = DefaultMaxConns
+	}
+	if idle <= 0 {
+		idle = DefaultIdleTimeout
+	}
+	ln := newLimitListener(s.ln, maxConns)
 	srv := &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       idle,
+		ConnState:         ln.track,
 	}
 	srv.RegisterOnShutdown(s.hub.close)
 	done := make(chan struct{})
-	s.http, s.httpDone = srv, done
+	s.http, s.httpDone, s.conns = srv, done, ln
 	go func() {
 		defer close(done)
-		if err := srv.Serve(s.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.logf("serving: %v", err)
 		}
 	}()

@@ -3,6 +3,7 @@ package serve
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"mime"
@@ -23,6 +24,10 @@ const eventsPath = "/.serve/events"
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
+	if !s.hosts.allows(r.Host) {
+		http.Error(w, fmt.Sprintf("host %q refused: this preview answers only to localhost, 127.0.0.1, [::1] and the address it listens on", r.Host), http.StatusForbidden)
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		h.Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)

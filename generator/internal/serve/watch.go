@@ -21,23 +21,31 @@ import (
 // ([site.Ignored]) and never count as changes.
 //
 // Changes accumulate in a pending batch, which the server takes when the
-// batch has been quiet long enough (see [debounce]).
+// batch has been quiet long enough (see [watcher.due]).
+//
+// A root that is removed or moved away (rm -rf content, then git checkout)
+// is watched again when it comes back: the folder above each root is
+// watched too, for the root's name only.
 type watcher struct {
-	fs    *fsnotify.Watcher
-	dirs  map[string]bool // folders watched; owned by the reader once it runs
-	roots []string
-	skip  func(path string) bool // folders that must not be watched, such as the output
-	logf  func(format string, args ...any)
+	fs      *fsnotify.Watcher
+	dirs    map[string]bool // folders watched; owned by the reader once it runs
+	parents map[string]bool // folders above the roots, watched for the roots alone
+	roots   []string
+	skip    func(path string) bool // folders that must not be watched, such as the output
+	logf    func(format string, args ...any)
 
 	mu       sync.Mutex
 	changed  map[string]bool // paths changed since the last take
+	vanished map[string]bool // those of them last seen removed or moved away
 	events   int             // events in the pending batch
+	first    time.Time       // when the first of them arrived
 	last     time.Time       // when the last of them arrived
+	gone     time.Time       // when a path last vanished
 	overflow bool            // the kernel dropped events: assume anything changed
 	notify   chan struct{}   // signalled when the pending batch grows
 	done     chan struct{}   // closed when the reader stops
 
-	// Owned by debounce: whether the last batch was busy, and when it
+	// Owned by due's caller: whether the last batch was busy, and when it
 	// was handed over.
 	busy    bool
 	busyEnd time.Time
@@ -50,16 +58,30 @@ func newWatcher(roots []string, skip func(string) bool, logf func(string, ...any
 		return nil, fmt.Errorf("watching files: %w", err)
 	}
 	w := &watcher{
-		fs: fw, dirs: make(map[string]bool), roots: roots, skip: skip, logf: logf,
-		changed: make(map[string]bool),
-		notify:  make(chan struct{}, 1),
-		done:    make(chan struct{}),
+		fs: fw, dirs: make(map[string]bool), parents: make(map[string]bool),
+		roots: roots, skip: skip, logf: logf,
+		changed:  make(map[string]bool),
+		vanished: make(map[string]bool),
+		notify:   make(chan struct{}, 1),
+		done:     make(chan struct{}),
 	}
 	for _, r := range roots {
 		if err := w.addTree(r, false); err != nil {
 			fw.Close()
 			return nil, fmt.Errorf("watching %s: %w", r, err)
 		}
+	}
+	for _, r := range roots {
+		parent := filepath.Dir(r)
+		if w.dirs[parent] || w.parents[parent] || parent == r {
+			continue
+		}
+		if err := fw.Add(parent); err != nil {
+			// Only the return of a removed root goes unseen.
+			logf("watching %s: %v", parent, err)
+			continue
+		}
+		w.parents[parent] = true
 	}
 	go w.read()
 	return w, nil
@@ -90,7 +112,7 @@ func (w *watcher) addTree(dir string, report bool) error {
 		}
 		if !d.IsDir() {
 			if report {
-				w.record(p)
+				w.record(p, false)
 			}
 			return nil
 		}
@@ -147,24 +169,31 @@ func (w *watcher) overflowed() {
 	w.overflow = true
 	w.mu.Unlock()
 	for _, r := range w.roots {
+		if _, err := os.Stat(r); errors.Is(err, fs.ErrNotExist) {
+			continue // watched again when it comes back
+		}
 		if err := w.addTree(r, false); err != nil {
 			w.logf("watching files: %v", err)
 		}
 	}
-	w.record("")
+	w.record("", false)
 }
 
 func (w *watcher) handle(ev fsnotify.Event) {
 	if ev.Op == fsnotify.Chmod {
 		return // permissions, not content
 	}
-	if ev.Has(fsnotify.Remove) && slices.Contains(w.roots, ev.Name) {
-		w.logf("%s was removed; create it again to resume watching it", ev.Name)
+	if slices.Contains(w.roots, ev.Name) {
+		w.handleRoot(ev)
 		return
+	}
+	if dir := filepath.Dir(ev.Name); w.parents[dir] && !w.dirs[dir] {
+		return // a neighbour of a root
 	}
 	if site.Ignored(filepath.Base(ev.Name)) || w.skip(ev.Name) {
 		return
 	}
+	gone := false
 	switch {
 	case ev.Has(fsnotify.Create):
 		// A new folder, or one moved in: watch it and everything in it,
@@ -176,18 +205,59 @@ func (w *watcher) handle(ev fsnotify.Event) {
 		}
 	case ev.Has(fsnotify.Rename), ev.Has(fsnotify.Remove):
 		w.removeTree(ev.Name)
+		gone = true
 	}
-	w.record(ev.Name)
+	w.record(ev.Name, gone)
 }
 
-// record adds a change to the pending batch; "" marks an overflow.
-func (w *watcher) record(path string) {
+// handleRoot follows a root that goes away and comes back, as a checkout
+// or a move does: its watches go with it, and return with it.
+func (w *watcher) handleRoot(ev fsnotify.Event) {
+	root := ev.Name
+	gone := false
+	switch {
+	case ev.Has(fsnotify.Create):
+		fi, err := os.Stat(root)
+		if err != nil || !fi.IsDir() {
+			return
+		}
+		if err := w.addTree(root, true); err != nil {
+			w.logf("watching files: %v", err)
+			return
+		}
+		w.logf("%s is back; watching it again", root)
+	case ev.Has(fsnotify.Rename), ev.Has(fsnotify.Remove):
+		if !w.dirs[root] {
+			return // already known to be gone
+		}
+		w.removeTree(root)
+		w.logf("%s is gone; watching resumes when it comes back", root)
+		gone = true
+	default:
+		return
+	}
+	w.record(root, gone)
+}
+
+// record adds a change to the pending batch; "" marks an overflow. gone
+// tells that the path was removed or moved away.
+func (w *watcher) record(path string, gone bool) {
+	now := time.Now()
 	w.mu.Lock()
 	if path != "" {
 		w.changed[path] = true
+		if gone {
+			w.vanished[path] = true
+			w.gone = now
+		} else {
+			delete(w.vanished, path)
+		}
+	}
+	if w.events == 0 {
+		w.first = now
 	}
 	w.events++
-	w.last = time.Now()
+	w.last = now
 	w.mu.Unlock()
 	select {
 	case w.notify <- struct{}{}:
@@ -195,11 +265,15 @@ func (w *watcher) record(path string) {
 	}
 }
 
-// pending reports the pending batch's size and its latest event's time.
-func (w *watcher) pending() (events int, last time.Time) {
+// pendingPaths returns the paths of the pending batch, and whether events
+// were lost, without taking them.
+func (w *watcher) pendingPaths() (paths []string, overflow bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.events, w.last
+	for p := range w.changed {
+		paths = append(paths, p)
+	}
+	return paths, w.overflow
 }
 
 // A batch is the set of changes taken from the watcher at once.
@@ -218,6 +292,7 @@ func (w *watcher) take() batch {
 	}
 	slices.Sort(b.paths)
 	clear(w.changed)
+	clear(w.vanished)
 	w.events, w.overflow = 0, false
 	return b
 }
@@ -227,48 +302,60 @@ func (w *watcher) take() batch {
 // rebuilding. A batch of many events means a program is writing (a
 // checkout, a script, a formatter), so it waits longer for quiet, and a
 // stream of events that never pauses is built at least every maxWait.
+//
+// A file that vanished is given vanishGrace to come back before the build
+// treats it as deleted: editors such as vim move the file to a backup and
+// then write the new one, and a pause in between would otherwise publish
+// a site without the page, and the browser would show a 404 and lose its
+// place.
 const (
-	quietTime = 20 * time.Millisecond
-	busyQuiet = 250 * time.Millisecond
-	busyBatch = 16
-	maxWait   = time.Second
+	quietTime   = 20 * time.Millisecond
+	busyQuiet   = 250 * time.Millisecond
+	busyBatch   = 16
+	maxWait     = time.Second
+	vanishGrace = 500 * time.Millisecond
 )
 
-// debounce waits until the pending batch is ready to build: quiet, or
-// started maxWait ago. It returns false if done closes first.
-func (w *watcher) debounce(done <-chan struct{}) bool {
-	for {
-		select {
-		case <-w.notify:
-		case <-done:
-			return false
-		}
-		// The signal may be left over from changes already taken.
-		if n, _ := w.pending(); n > 0 {
-			break
-		}
+// due tells whether the pending batch is ready to build at now: quiet, or
+// started maxWait ago, and without a file that vanished within
+// vanishGrace and is still missing. If it is not ready, wait says how long
+// until it may be, or is zero if nothing is pending.
+func (w *watcher) due(now time.Time) (ready bool, wait time.Duration) {
+	w.mu.Lock()
+	n, first, last, gone := w.events, w.first, w.last, w.gone
+	missing := w.stillMissing()
+	w.mu.Unlock()
+	if n == 0 {
+		return false, 0
 	}
-	start := time.Now()
-	t := time.NewTimer(0)
-	defer t.Stop()
 	// A batch that follows a busy one closely continues the same burst.
-	busy := w.busy && start.Sub(w.busyEnd) < maxWait
-	for {
-		n, last := w.pending()
-		quiet := quietTime
-		if busy || n > busyBatch {
-			quiet = busyQuiet
-		}
-		wait := min(time.Until(last.Add(quiet)), time.Until(start.Add(maxWait)))
-		if wait <= 0 {
-			w.busy, w.busyEnd = quiet == busyQuiet, time.Now()
+	busy := w.busy && first.Sub(w.busyEnd) < maxWait
+	quiet := quietTime
+	if busy || n > busyBatch {
+		quiet = busyQuiet
+	}
+	at := last.Add(quiet)
+	if limit := first.Add(maxWait); limit.Before(at) {
+		at = limit
+	}
+	if grace := gone.Add(vanishGrace); missing && grace.After(at) {
+		at = grace
+	}
+	if wait := at.Sub(now); wait > 0 {
+		return false, wait
+	}
+	w.busy, w.busyEnd = quiet == busyQuiet, now
+	return true, 0
+}
+
+// stillMissing reports whether a path of the pending batch that vanished
+// is missing still; those that came back are forgotten. w.mu is held.
+func (w *watcher) stillMissing() bool {
+	for p := range w.vanished {
+		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
 			return true
 		}
-		t.Reset(wait)
-		select {
-		case <-t.C:
-		case <-done:
-			return false
-		}
+		delete(w.vanished, p)
 	}
+	return false
 }

@@ -91,8 +91,10 @@ func directiveName(f *markup.Figure) string {
 
 // run computes every job not found in a cache, Jobs at a time. Outputs
 // are stored by job, never by completion order, so the build does not
-// depend on scheduling.
+// depend on scheduling. Once ctx is done, no further job starts, and
+// those running are told to stop.
 func (b *Builder) run(ctx context.Context, jobs []*job) {
+	b.forget(jobs)
 	var todo []*job
 	for _, j := range jobs {
 		b.mu.Lock()
@@ -115,11 +117,14 @@ func (b *Builder) run(ctx context.Context, jobs []*job) {
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, b.cfg.Jobs)
 	for _, j := range todo {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
 		if ctx.Err() != nil {
 			break // the build is cancelled: start nothing more
 		}
 		wg.Add(1)
-		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			start := time.Now()
@@ -136,6 +141,20 @@ func (b *Builder) run(ctx context.Context, jobs []*job) {
 		}()
 	}
 	wg.Wait()
+}
+
+// forget drops the outputs held in memory that none of jobs, this
+// build's, needs: memory holds what the content uses now, not every
+// parameter value tried while editing (the disk cache keeps those, within
+// its bound).
+func (b *Builder) forget(jobs []*job) {
+	keep := make(map[string]bool, len(jobs))
+	for _, j := range jobs {
+		keep[j.key] = true
+	}
+	b.mu.Lock()
+	maps.DeleteFunc(b.outputs, func(key string, _ *lab.Output) bool { return !keep[key] })
+	b.mu.Unlock()
 }
 
 func (b *Builder) remember(j *job) {

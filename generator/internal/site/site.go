@@ -95,7 +95,10 @@ type Config struct {
 	Out     string // the output folder; "public" if empty
 	Base    string // the URL path the site is served under; "/" if empty
 	Cache   string // the cache folder; ".cache" if empty, "-" for none
-	Jobs    int    // experiments run at once; GOMAXPROCS if zero
+	// CacheLimit bounds the cache folder's size in bytes;
+	// cache.DefaultLimit if zero, no bound if negative.
+	CacheLimit int64
+	Jobs       int // experiments run at once; GOMAXPROCS if zero
 	// Budget is the time one experiment may take; lab.DefaultBudget
 	// if zero.
 	Budget time.Duration
@@ -179,7 +182,7 @@ func NewBuilder(cfg Config) *Builder {
 	return &Builder{
 		cfg:     cfg,
 		parser:  markup.NewParser(),
-		cache:   cache.Cache{Dir: cfg.Cache},
+		cache:   cache.Cache{Dir: cfg.Cache, Limit: cfg.CacheLimit},
 		parsed:  make(map[string]parsed),
 		outputs: make(map[string]*lab.Output),
 	}
