@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -27,7 +28,10 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if err := checkSiteFlags(fs, cfg.Site); err != nil {
+	// No -out is the server's own folder; the other flags are build's.
+	checked := cfg.Site
+	checked.Out = cmp.Or(checked.Out, "(the server's own)")
+	if err := checkSiteFlags(fs, checked); err != nil {
 		return err
 	}
 	cfg.Log = c.stderr

@@ -40,6 +40,20 @@ func TestSaves(t *testing.T) {
 		{"in place", func(t *testing.T, path, data string) {
 			writeFile(t, path, data)
 		}},
+		{"in place, pausing", func(t *testing.T, path, data string) {
+			// An editor that empties the file, then writes it, on a
+			// slow disk: the empty file must not be built.
+			f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			f.Sync()
+			time.Sleep(100 * time.Millisecond)
+			if _, err := f.WriteString(data); err != nil {
+				t.Fatal(err)
+			}
+		}},
 		{"atomic rename", func(t *testing.T, path, data string) {
 			tmp := filepath.Join(filepath.Dir(path), ".a.md.tmp1234")
 			writeFile(t, tmp, data)

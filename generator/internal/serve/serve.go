@@ -71,8 +71,9 @@ type Server struct {
 	status atomic.Pointer[status]
 	builds atomic.Int64 // builds finished, for tests
 
-	// lastChanged is the last good build's Report.Changed, for tests,
-	// which read it after seeing builds grow.
+	// lastChanged is Report.Changed of the last good build that changed
+	// anything, for tests, which read it after seeing builds grow. (A
+	// late event of a save may cost a build that changes nothing.)
 	lastChanged []string
 
 	// Owned by Run's goroutine.

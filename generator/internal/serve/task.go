@@ -97,7 +97,9 @@ func (s *Server) built(r buildResult) {
 		}
 	}
 	s.manifest = m
-	s.lastChanged = r.report.Changed
+	if len(r.report.Changed) > 0 {
+		s.lastChanged = r.report.Changed
+	}
 	s.siteProblems = nil
 	s.logf("built in %v: %d files changed, %d experiments run",
 		r.report.Duration.Round(time.Millisecond), len(r.report.Changed), r.report.Runs)

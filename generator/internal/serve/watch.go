@@ -37,10 +37,10 @@ type watcher struct {
 	mu       sync.Mutex
 	changed  map[string]bool // paths changed since the last take
 	vanished map[string]bool // those of them last seen removed or moved away
+	created  map[string]bool // those of them new in this batch, such as temporary files
 	events   int             // events in the pending batch
 	first    time.Time       // when the first of them arrived
 	last     time.Time       // when the last of them arrived
-	gone     time.Time       // when a path last vanished
 	overflow bool            // the kernel dropped events: assume anything changed
 	notify   chan struct{}   // signalled when the pending batch grows
 	done     chan struct{}   // closed when the reader stops
@@ -62,6 +62,7 @@ func newWatcher(roots []string, skip func(string) bool, logf func(string, ...any
 		roots: roots, skip: skip, logf: logf,
 		changed:  make(map[string]bool),
 		vanished: make(map[string]bool),
+		created:  make(map[string]bool),
 		notify:   make(chan struct{}, 1),
 		done:     make(chan struct{}),
 	}
@@ -112,7 +113,7 @@ func (w *watcher) addTree(dir string, report bool) error {
 		}
 		if !d.IsDir() {
 			if report {
-				w.record(p, false)
+				w.record(p, created)
 			}
 			return nil
 		}
@@ -176,7 +177,7 @@ func (w *watcher) overflowed() {
 			w.logf("watching files: %v", err)
 		}
 	}
-	w.record("", false)
+	w.record("", changed)
 }
 
 func (w *watcher) handle(ev fsnotify.Event) {
@@ -193,9 +194,10 @@ func (w *watcher) handle(ev fsnotify.Event) {
 	if site.Ignored(filepath.Base(ev.Name)) || w.skip(ev.Name) {
 		return
 	}
-	gone := false
+	how := changed
 	switch {
 	case ev.Has(fsnotify.Create):
+		how = created
 		// A new folder, or one moved in: watch it and everything in it,
 		// whose files may have been written before the watch began.
 		if fi, err := os.Lstat(ev.Name); err == nil && fi.IsDir() {
@@ -205,16 +207,16 @@ func (w *watcher) handle(ev fsnotify.Event) {
 		}
 	case ev.Has(fsnotify.Rename), ev.Has(fsnotify.Remove):
 		w.removeTree(ev.Name)
-		gone = true
+		how = vanished
 	}
-	w.record(ev.Name, gone)
+	w.record(ev.Name, how)
 }
 
 // handleRoot follows a root that goes away and comes back, as a checkout
 // or a move does: its watches go with it, and return with it.
 func (w *watcher) handleRoot(ev fsnotify.Event) {
 	root := ev.Name
-	gone := false
+	how := created
 	switch {
 	case ev.Has(fsnotify.Create):
 		fi, err := os.Stat(root)
@@ -232,23 +234,33 @@ func (w *watcher) handleRoot(ev fsnotify.Event) {
 		}
 		w.removeTree(root)
 		w.logf("%s is gone; watching resumes when it comes back", root)
-		gone = true
+		how = vanished
 	default:
 		return
 	}
-	w.record(root, gone)
+	w.record(root, how)
 }
 
-// record adds a change to the pending batch; "" marks an overflow. gone
-// tells that the path was removed or moved away.
-func (w *watcher) record(path string, gone bool) {
+// How a path changed.
+type change int
+
+const (
+	changed  change = iota // written
+	created                // created, or moved in
+	vanished               // removed, or moved away
+)
+
+// record adds a change to the pending batch; "" marks an overflow.
+func (w *watcher) record(path string, how change) {
 	now := time.Now()
 	w.mu.Lock()
 	if path != "" {
+		if !w.changed[path] && how == created {
+			w.created[path] = true
+		}
 		w.changed[path] = true
-		if gone {
+		if how == vanished {
 			w.vanished[path] = true
-			w.gone = now
 		} else {
 			delete(w.vanished, path)
 		}
@@ -293,6 +305,7 @@ func (w *watcher) take() batch {
 	slices.Sort(b.paths)
 	clear(w.changed)
 	clear(w.vanished)
+	clear(w.created)
 	w.events, w.overflow = 0, false
 	return b
 }
@@ -303,11 +316,14 @@ func (w *watcher) take() batch {
 // checkout, a script, a formatter), so it waits longer for quiet, and a
 // stream of events that never pauses is built at least every maxWait.
 //
-// A file that vanished is given vanishGrace to come back before the build
-// treats it as deleted: editors such as vim move the file to a backup and
-// then write the new one, and a pause in between would otherwise publish
-// a site without the page, and the browser would show a 404 and lose its
-// place.
+// A batch in which a file that existed has vanished, or a file is empty,
+// waits until vanishGrace after its last event, for the file to come back
+// or be written: editors such as vim move the file to a backup before
+// they write the new one, others empty it first, and a pause in between
+// (a slow disk, a busy machine) would otherwise publish a site without the
+// page, or with an error, and the browser would lose its place. Files
+// created and removed within the batch, as temporary files are, do not
+// count.
 const (
 	quietTime   = 20 * time.Millisecond
 	busyQuiet   = 250 * time.Millisecond
@@ -316,14 +332,12 @@ const (
 	vanishGrace = 500 * time.Millisecond
 )
 
-// due tells whether the pending batch is ready to build at now: quiet, or
-// started maxWait ago, and without a file that vanished within
-// vanishGrace and is still missing. If it is not ready, wait says how long
-// until it may be, or is zero if nothing is pending.
+// due tells whether the pending batch is ready to build at now. If it is
+// not, wait says how long until it may be, or is zero if nothing is
+// pending.
 func (w *watcher) due(now time.Time) (ready bool, wait time.Duration) {
 	w.mu.Lock()
-	n, first, last, gone := w.events, w.first, w.last, w.gone
-	missing := w.stillMissing()
+	n, first, last := w.events, w.first, w.last
 	w.mu.Unlock()
 	if n == 0 {
 		return false, 0
@@ -338,24 +352,32 @@ func (w *watcher) due(now time.Time) (ready bool, wait time.Duration) {
 	if limit := first.Add(maxWait); limit.Before(at) {
 		at = limit
 	}
-	if grace := gone.Add(vanishGrace); missing && grace.After(at) {
-		at = grace
-	}
 	if wait := at.Sub(now); wait > 0 {
 		return false, wait
+	}
+	if grace := last.Add(vanishGrace); now.Before(grace) && w.unsettled() {
+		return false, grace.Sub(now)
 	}
 	w.busy, w.busyEnd = quiet == busyQuiet, now
 	return true, 0
 }
 
-// stillMissing reports whether a path of the pending batch that vanished
-// is missing still; those that came back are forgotten. w.mu is held.
-func (w *watcher) stillMissing() bool {
-	for p := range w.vanished {
-		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+// unsettled reports whether a file of the pending batch is in the middle
+// of a save, as far as one can tell: it existed and is missing now, or it
+// is empty.
+func (w *watcher) unsettled() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for p := range w.changed {
+		info, err := os.Lstat(p)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			if w.vanished[p] && !w.created[p] {
+				return true
+			}
+		case err == nil && info.Mode().IsRegular() && info.Size() == 0:
 			return true
 		}
-		delete(w.vanished, p)
 	}
 	return false
 }
