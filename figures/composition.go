@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/diff/fd"
+	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -57,6 +58,49 @@ func (reluSumObjective) Grad(theta, grad []float64) float64 {
 	w, d := theta[0], nn.ReLU.Deriv
 	grad[0] = -d(-w) + d(w-1) - 2*d(w-2) + 2*d(w-2.5)
 	return reluSumObjective{}.Loss(theta)
+}
+
+// reluSumNetwork returns a 1-4-1 ReLU network, one example (x = 1, label
+// 0) with the logistic loss, a point θ₀ and a direction e in its weights,
+// chosen so that the network's output at θ₀ + s·e is h(s): e moves only the
+// four incoming weights, in the directions (−1, 1, 1, 1); the biases are
+// (0, −1, −2, −2.5) and the outgoing weights (1, 1, −2, 2). The loss along
+// the line is then softplus(h(s)).
+func reluSumNetwork() (obj *nn.Objective, theta0, dir []float64) {
+	net := nn.New([]int{1, 4, 1}, []nn.Activation{nn.ReLU, nn.Linear})
+	one := mat.NewDense(1, 1, []float64{1})
+	obj = nn.NewObjective(net, nn.Logistic, nn.Data{X: one, Y: mat.NewDense(1, 1, []float64{0})})
+	theta0 = make([]float64, net.NumParams())
+	dir = make([]float64, net.NumParams())
+	for j, d := range []float64{-1, 1, 1, 1} {
+		dir[net.WeightIndex(0, j, 0)] = d
+	}
+	copy(net.B(theta0, 0), []float64{0, -1, -2, -2.5})
+	w2 := net.W(theta0, 1)
+	for j, v := range []float64{1, 1, -2, 2} {
+		w2.Set(0, j, v)
+	}
+	return obj, theta0, dir
+}
+
+// reluSumNetworkLine evaluates the network's loss along its line at the
+// points xs, and returns its largest difference from softplus(h), the loss
+// at the spurious minimum s and a hundredth either side of it, and the loss
+// at the point g of the global minimum.
+func reluSumNetworkLine(xs []float64, s, g float64) (gap, atS, atG, left, right float64) {
+	obj, theta0, dir := reluSumNetwork()
+	theta := make([]float64, len(theta0))
+	at := func(w float64) float64 {
+		for i := range theta {
+			theta[i] = theta0[i] + w*dir[i]
+		}
+		return obj.Loss(theta)
+	}
+	for _, w := range xs {
+		h, _ := reluSumAt(w)
+		gap = math.Max(gap, math.Abs(at(w)-math.Log1p(math.Exp(h)))) // softplus; h is small here
+	}
+	return gap, at(s), at(g), at(s - 0.01), at(s + 0.01)
 }
 
 // An gridExtremum is a run of equal grid values, [Lo, Hi] in x, strictly
@@ -167,6 +211,16 @@ func runReluSum(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.Result
 	viol, worst := countChordViolations(rng, hOnly, lo, hi, chords, 1e-12)
 	cViol, cWorst := countChordViolations(rng, cOnly, lo, hi, chords, 1e-12)
 
+	// h is also the loss of a real network along a real line in its weight
+	// space, up to a strictly increasing map, which keeps every minimum.
+	netGap, netSpurious, netGlobal, netLeft, netRight := reluSumNetworkLine(xs, spurious.Lo, (global.Lo+global.Hi)/2)
+	r.Float("net-spurious", "%.4g", netSpurious)
+	r.Float("net-global", "%.4g", netGlobal)
+	r.Check("network-line", "along a line in the weights of a 1-4-1 ReLU network, its cross-entropy on one example is softplus(h), to rounding",
+		netGap <= 1e-12, "largest difference %.2g over %d points", netGap, len(xs))
+	r.Check("network-spurious", "that loss has a spurious local minimum at the same place as h",
+		netSpurious < netLeft && netSpurious < netRight && netSpurious > netGlobal,
+		"loss %.6g at s = %.4g, %.6g and %.6g a step either side, global minimum %.6g", netSpurious, spurious.Lo, netLeft, netRight, netGlobal)
 	r.Float("global-min", "%.3g", global.Value)
 	r.Float("global-lo", "%.3g", global.Lo)
 	r.Float("global-hi", "%.3g", global.Hi)

@@ -81,3 +81,17 @@ func TestDoubleWell(t *testing.T) {
 	}
 	mustExecute(t, doubleWell, map[string]string{"xmax": "3", "points": "21", "chords": "100"})
 }
+
+func TestReluSumNetworkComputesH(t *testing.T) {
+	obj, theta0, dir := reluSumNetwork()
+	theta := make([]float64, len(theta0))
+	for _, s := range []float64{-1, 0, 0.5, 1, 2, 2.25, 2.5, 3.3} {
+		for i := range theta {
+			theta[i] = theta0[i] + s*dir[i]
+		}
+		h, _ := reluSumAt(s)
+		if got := obj.Net().Forward(theta, []float64{1})[0]; math.Abs(got-h) > 1e-15 {
+			t.Errorf("output at s = %g: %g, h = %g", s, got, h)
+		}
+	}
+}

@@ -68,3 +68,35 @@ func TestCounterexampleCheckFailsWhenTheClaimIsFalse(t *testing.T) {
 		t.Errorf("above-chord passed with a = 2: %s", c.Detail)
 	}
 }
+
+func TestRescaleSegment(t *testing.T) {
+	// At the midpoint unit 1's contribution grows by (2 + c + 1/c)/4.
+	if g := rescaleGain(4, 0.5); g != 1.5625 {
+		t.Errorf("gain at c = 4: %g, want 1.5625", g)
+	}
+	if g0, g1 := rescaleGain(7, 0), rescaleGain(7, 1); g0 != 1 || math.Abs(g1-1) > 1e-15 {
+		t.Errorf("gain at the ends %g and %g, want 1", g0, g1)
+	}
+	if l := rescaleLoss("square", 1, 4)(0.5); l != 0.5*0.5625*0.5625 {
+		t.Errorf("square loss at the midpoint %.17g", l)
+	}
+	for _, given := range []map[string]string{
+		{"move": "rescale"},
+		{"move": "rescale", "c": "1.25"},
+		{"move": "rescale", "c": "16", "points": "11"},
+	} {
+		out := mustDraw(t, counterexample, given)
+		if v := valueOf(t, out, "midpoint"); v <= valueOf(t, out, "chord") {
+			t.Errorf("%v: midpoint %g not above the chord", given, v)
+		}
+	}
+	// Under cross-entropy a larger output only makes the network surer of
+	// a right answer: the rescaled midpoint loses less, and the check says so.
+	out, err := lab.Execute(t.Context(), counterexample.MustParse(map[string]string{"move": "rescale", "loss": "cross-entropy", "a": "3"}), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := out.Check("above-chord"); c.Passed {
+		t.Errorf("above-chord passed for the rescaled cross-entropy segment: %s", c.Detail)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/diff/fd"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/figures/nn"
 )
 
@@ -130,7 +131,20 @@ func TestHessianSpectrumDefaults(t *testing.T) {
 }
 
 func TestHessianAlongTrainingDefaults(t *testing.T) {
-	out := mustExecute(t, hessianAlongTraining, map[string]string{"iters": "30"})
+	out := mustExecute(t, hessianAlongTraining, nil)
+	if n, it := valueOf(t, out, "converged-iters"), valueOf(t, out, "iters"); n != it {
+		t.Errorf("the figure stops after %g iterations, training after %g", it, n)
+	}
+	// Cut short, the figure no longer reaches convergence, and says so.
+	short, err := lab.Execute(context.Background(), hessianAlongTraining.MustParse(map[string]string{"iters": "30"}), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range short.Checks {
+		if c.Name == "whole-run" && c.Passed {
+			t.Errorf("30 iterations drawn, yet the check passes: %s", c.Detail)
+		}
+	}
 	s, _ := out.Value("start-negative")
 	spec := mustExecute(t, hessianSpectrum, nil)
 	s2, _ := spec.Value("start-negative")

@@ -121,6 +121,13 @@ func runLogisticCurvature(ctx context.Context, args lab.Args, _ *rand.Rand) (*la
 		}
 	}
 
+	gaussV, gaussNat := gaussianCurvatures()
+	r.Float("gaussian-variance-curvature", "%.3g", gaussV)
+	r.Float("gaussian-natural-min-eigenvalue", "%.2g", gaussNat)
+	r.Check("gaussian-variance", "the Gaussian negative log-likelihood is not convex in the variance it is given: its second derivative there is negative at y = μ, v = 1",
+		gaussV < 0, "∂²/∂v² = %.6g (closed form −1/2)", gaussV)
+	r.Check("gaussian-natural", "in the Gaussian's natural parameters the same loss has a positive semidefinite Hessian at every point tried",
+		gaussNat >= -1e-6, "smallest eigenvalue %.3g over 200 points", gaussNat)
 	r.Float("max-curvature", "%.4g", maxCurv)
 	r.Float("argmax", "%.3g", argMax+0) // +0 turns −0 into 0
 	r.Float("curvature-at-4", "%.3f", c4)
@@ -346,4 +353,33 @@ func eigenRankNames(k int) []string {
 		}
 	}
 	return names
+}
+
+// gaussianCurvatures tests "the cross-entropy of an exponential family is
+// convex" on the Gaussian with unknown mean μ and variance v. The negative
+// log-likelihood ½log(2πv) + (y − μ)²/(2v) has second derivative
+// −1/(2v²) + (y − μ)²/v³ in v: negative at y = μ, v = 1. In the natural
+// parameters η₁ = μ/v, η₂ = −1/(2v) it is A(η) − η₁y − η₂y² with the
+// log-partition A(η) = −η₁²/(4η₂) − ½log(−2η₂) + ½log 2π, which is convex.
+// It returns the first second derivative (by finite differences) and the
+// smallest Hessian eigenvalue of the second over a grid of points.
+func gaussianCurvatures() (inVariance, naturalMin float64) {
+	const gap = 0.0 // y − μ: the prediction of the mean is exact
+	nllV := func(v float64) float64 { return 0.5*math.Log(2*math.Pi*v) + gap*gap/(2*v) }
+	inVariance = fd.Derivative(nllV, 1, &fd.Settings{Formula: fd.Central2nd, Step: 1e-3})
+	naturalMin = math.Inf(1)
+	for i := range 200 {
+		y := -2 + 4*float64(i%20)/19
+		eta2 := -0.05 - 2*float64(i/20)/9 // from −0.05 to −2.05
+		nll := func(eta []float64) float64 {
+			return -eta[0]*eta[0]/(4*eta[1]) - 0.5*math.Log(-2*eta[1]) + 0.5*math.Log(2*math.Pi) - eta[0]*y - eta[1]*y*y
+		}
+		h := mat.NewSymDense(2, nil)
+		fd.Hessian(h, nll, []float64{0.7 * y, eta2}, &fd.Settings{Formula: fd.Central, Step: 1e-4})
+		var es mat.EigenSym
+		if es.Factorize(h, false) {
+			naturalMin = math.Min(naturalMin, es.Values(nil)[0])
+		}
+	}
+	return inVariance, naturalMin
 }

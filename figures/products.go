@@ -85,6 +85,18 @@ func runProductSurface(ctx context.Context, args lab.Args, _ *rand.Rand) (*lab.R
 		up, down := f(d, d), f(d, -d)
 		r.Check("saddle", "xy rises along the diagonal y = x and falls along y = −x",
 			up > 0 && down < 0, "f(½, ½) = %g and f(½, −½) = %g around f(0, 0) = 0", up, down)
+		// Not even quasiconvex: a quasiconvex function never exceeds the
+		// larger of its two end values on a segment. On the plane the
+		// midpoint of (1, −1) and (−1, 1) breaks that; so does the
+		// midpoint of (1, 4) and (4, 1) in the positive quadrant alone.
+		m1, e1 := f(0, 0), math.Max(f(1, -1), f(-1, 1))
+		m2, e2 := f(2.5, 2.5), math.Max(f(1, 4), f(4, 1))
+		r.Float("quasi-mid", "%g", m1)
+		r.Float("quasi-ends", "%g", e1)
+		r.Float("quasi-mid-positive", "%g", m2)
+		r.Float("quasi-ends-positive", "%g", e2)
+		r.Check("not-quasiconvex", "xy is not quasiconvex, on the plane or on the positive quadrant: a midpoint exceeds both ends",
+			m1 > e1 && m2 > e2, "f(0, 0) = %g > max(f(1, −1), f(−1, 1)) = %g; f(2.5, 2.5) = %g > max(f(1, 4), f(4, 1)) = %g", m1, e1, m2, e2)
 
 		heat, lines := lab.Surface(g, lab.Diverging(), -ext*ext, ext*ext, []float64{-2, -1, -0.5, -0.25, 0.25, 0.5, 1, 2})
 		rise, err := lab.Series(plotter.XYs{{X: -ext, Y: -ext}, {X: ext, Y: ext}}, 7, false)
@@ -131,7 +143,11 @@ func runProductSurface(ctx context.Context, args lab.Args, _ *rand.Rand) (*lab.R
 			math.Abs(eig[0]+0.5) <= 1e-6 && math.Abs(eig[1]-1.5) <= 1e-6,
 			"finite-difference eigenvalues %.9f and %.9f, tolerance 1e-6", eig[0], eig[1])
 
-		heat, lines := lab.Surface(g, lab.Sequential(), 0, 2, []float64{1.0 / 16, 0.25, 0.5, 1, 2})
+		// Contours at 1/64 and 1/16 make the rise visible on the map: the
+		// segment crosses the first on its way up and touches the second at
+		// its midpoint, where f = 1/16. The colours saturate at 1/2, so that
+		// the low ground near the axes is not all one shade.
+		heat, lines := lab.Surface(g, lab.Sequential(), 0, 0.5, []float64{1.0 / 64, 1.0 / 16, 0.25, 0.5, 1, 2})
 		seg, err := lab.Series(plotter.XYs{{X: a[0], Y: a[1]}, {X: b[0], Y: b[1]}}, 1, false)
 		if err != nil {
 			return nil, err
@@ -145,6 +161,41 @@ func runProductSurface(ctx context.Context, args lab.Args, _ *rand.Rand) (*lab.R
 			return nil, err
 		}
 		p.Add(heat, lines, seg, ends, midDot)
+
+		// The same segment as a profile: f((1 − t, t)) against t.
+		prof := lab.NewPlot("", "t, position on the segment from (1, 0) to (0, 1)", "x²y² on the segment")
+		var along plotter.XYs
+		peak := 0.0
+		for i := range 101 {
+			t := float64(i) / 100
+			v := f(1-t, t)
+			along = append(along, plotter.XY{X: t, Y: v})
+			peak = math.Max(peak, v)
+		}
+		r.Float("profile-peak", "%.4g", peak)
+		line, err := lab.Series(along, 1, false)
+		if err != nil {
+			return nil, err
+		}
+		chordLine, err := lab.Series(plotter.XYs{{X: 0, Y: fa}, {X: 1, Y: fb}}, 7, true)
+		if err != nil {
+			return nil, err
+		}
+		chordLine.Color = lab.Gray
+		top, err := lab.Points(plotter.XYs{{X: 0.5, Y: mid}}, 7)
+		if err != nil {
+			return nil, err
+		}
+		prof.Add(chordLine, line, top)
+		prof.Legend.Add("x²y² along the segment", line)
+		prof.Legend.Add("the chord", chordLine)
+		prof.Legend.Top = true
+		prof.X.Min, prof.X.Max = 0, 1
+		prof.Y.Min, prof.Y.Max = -0.01, 1.6*peak
+		r.Plots = []*plot.Plot{p, prof}
+		r.Cols = 1
+		r.Width, r.Height = lab.PanelWidth, lab.PanelWidth*0.85
+		return r, nil
 	}
 	r.Plots = []*plot.Plot{p}
 	r.Width, r.Height = lab.PanelWidth, lab.PanelWidth*0.85
@@ -279,6 +330,13 @@ func runLinearTwoLayer(ctx context.Context, args lab.Args, _ *rand.Rand) (*lab.R
 		branchMax <= 1e-12, "largest loss at %d points on each branch: %.2g", len(branches[0]), branchMax)
 	r.Check("barrier", "every grid point with w₁w₂ ≤ 0, which any path between the branches must cross, has loss at least 1",
 		barrier >= 1, "smallest loss there %g", barrier)
+	// Breaking the sign symmetry (keeping w₁ > 0) leaves one branch, and
+	// the loss is still not convex on it: the chord between two of its
+	// points, (1, 1) and (2, ½), passes under the loss at its midpoint.
+	onBranch := loss(1.5, 0.75)
+	r.Float("branch-midpoint", "%.4g", onBranch)
+	r.Check("one-branch", "with w₁ > 0 only, the midpoint of the zeros (1, 1) and (2, ½) has a positive loss",
+		onBranch > 0 && loss(1, 1) == 0 && loss(2, 0.5) == 0, "L(1.5, 0.75) = %g, L(1, 1) = %g, L(2, ½) = %g", onBranch, loss(1, 1), loss(2, 0.5))
 
 	heat, lines := lab.Surface(g, lab.Sequential(), 0, 4, []float64{0.05, 0.25, 0.5, 2, 4})
 	p := lab.NewPlot("", "w₁", "w₂")

@@ -21,6 +21,7 @@ var defaultRegistry = lab.NewRegistry(
 	ma1Likelihood,
 	modeConnectivity,
 	monotoneInterpolation,
+	oneVariableTests,
 	orbitAverage,
 	permutationBarrier,
 	productSurface,

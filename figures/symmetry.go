@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -421,6 +422,7 @@ func runWeightMatching(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab
 	if args.Choice("partner") == "copy" {
 		r.Check("barrier-after", "the aligned segment has no barrier",
 			after <= 1e-12, "barrier %.2g after alignment, tolerance 1e-12", after)
+		return symCopyFigure(ctx, r, prob, a, b, ts, naive, rng)
 	} else {
 		r.Check("barrier-after", "after alignment the segment has no barrier",
 			after <= 1e-9, "barrier %.4g before and %.2g after alignment, tolerance 1e-9", before, after)
@@ -443,6 +445,111 @@ func runWeightMatching(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab
 		return nil, err
 	}
 	r.Plots = []*plot.Plot{p}
+	return r, nil
+}
+
+// symOrbitLimit is the most relabellings symCopyFigure walks to; beyond
+// it (h ≥ 7) it draws that many at random.
+const symOrbitLimit = 720
+
+// symCopyFigure draws the figure of partner=copy: the segment from a to its
+// shuffled copy b (ts, naive), and, for every relabelling of b's units, the
+// distance of the relabelled copy from a against the barrier on the segment
+// to it. Weight matching picks the nearest relabelling without trying them
+// all; the figure shows that it is the nearest, and what the others cost.
+func symCopyFigure(ctx context.Context, r *lab.Result, prob *symProblem, a, b, ts, naive []float64, rng *rand.Rand) (*lab.Result, error) {
+	h := prob.net.Sizes()[1]
+	var perms [][]int
+	if symFactorial(h) <= symOrbitLimit {
+		for p := range nn.Permutations(h) {
+			perms = append(perms, slices.Clone(p))
+		}
+	} else {
+		for range symOrbitLimit {
+			perms = append(perms, rng.Perm(h))
+		}
+	}
+	matched := prob.net.Match(a, b)[0]
+	type point struct{ dist, barrier float64 }
+	pts := make([]point, 0, len(perms)+1)
+	nearest, others := math.Inf(1), 0
+	lowest, farthestLow := math.Inf(1), 0.0
+	for i, q := range append(perms, matched) {
+		if i%64 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		c := prob.net.Permute(b, 0, q)
+		_, _, bar := symSegment(prob.loss, a, c, 50)
+		pt := point{symDistance(a, c), math.Max(bar, 0)}
+		if i == len(perms) {
+			r.Float("matched-distance", "%g", pt.dist)
+			r.Check("matching-is-nearest", "the relabelling weight matching chooses is the nearest of all those tried",
+				pt.dist <= nearest, "its distance %.3g; the nearest of the %d relabellings tried %.3g", pt.dist, len(perms), nearest)
+			break
+		}
+		nearest = math.Min(nearest, pt.dist)
+		if pt.dist > 0 {
+			others++
+			if pt.barrier < lowest {
+				lowest, farthestLow = pt.barrier, pt.dist
+			}
+		}
+		pts = append(pts, pt)
+		r.Data.Add("relabelling", pt.dist, pt.barrier)
+	}
+	xs, ys := make([]float64, 0, len(pts)), make([]float64, 0, len(pts))
+	for _, pt := range pts {
+		if pt.dist > 0 {
+			xs, ys = append(xs, pt.dist), append(ys, pt.barrier)
+		}
+	}
+	corr := stat.Correlation(xs, ys, nil)
+	r.Int("relabellings", len(perms))
+	r.Int("other-relabellings", others)
+	r.Float("lowest-other-barrier", "%.3g", lowest)
+	r.Float("lowest-other-distance", "%.3g", farthestLow)
+	r.Float("correlation", "%.2f", corr)
+	r.Check("others-have-barriers", "the segment to every other relabelling crosses a barrier",
+		lowest > 1e-6, "lowest barrier %.3g, at distance %.3g, among %d relabellings", lowest, farthestLow, others)
+
+	top, err := symSegmentPlot([]string{"θ to its shuffled copy"}, ts, [][]float64{naive}, []bool{false})
+	if err != nil {
+		return nil, err
+	}
+	bottom := lab.NewPlot("", "distance ‖θ − Qθ′‖ of a relabelling Qθ′ of the copy", "barrier on the segment")
+	all := make(plotter.XYs, 0, len(pts))
+	for _, pt := range pts {
+		all = append(all, plotter.XY{X: pt.dist, Y: pt.barrier})
+	}
+	dots, err := lab.Points(all, 7)
+	if err != nil {
+		return nil, err
+	}
+	dots.Color = lab.Gray
+	chosen, err := lab.Points(plotter.XYs{{X: 0, Y: 0}}, 0)
+	if err != nil {
+		return nil, err
+	}
+	shuffled, err := lab.Points(plotter.XYs{{X: symDistance(a, b), Y: naive[len(naive)/2] - naive[0]}}, 1)
+	if err != nil {
+		return nil, err
+	}
+	shuffled.XYs[0].Y = math.Max(0, slices.Max(naive)-math.Max(naive[0], naive[len(naive)-1]))
+	bottom.Add(dots, chosen, shuffled)
+	bottom.Legend.Add("a relabelling of the copy", dots)
+	bottom.Legend.Add("the shuffled copy as given", shuffled)
+	bottom.Legend.Add("chosen by weight matching", chosen)
+	bottom.Legend.Top, bottom.Legend.Left = true, true
+	maxY := 0.0
+	for _, pt := range pts {
+		maxY = math.Max(maxY, pt.barrier)
+	}
+	bottom.Y.Min, bottom.Y.Max = 0, 1.5*maxY
+	bottom.X.Min = 0
+	r.Cols = 1
+	r.Plots = []*plot.Plot{top, bottom}
 	return r, nil
 }
 
@@ -708,6 +815,13 @@ func runOrbitAverage(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.R
 		sameFn <= 1e-12, "largest output difference %.1e, tolerance 1e-12", sameFn)
 	r.Check("jensen-fails", "the orbit average has a higher loss than the network, which a convex loss forbids",
 		lMean > lWide, "L(mean over %d copies) = %.4g > L(θ) = %.3g", count, lMean, lWide)
+	// The same inequality for the mean square error alone, without the
+	// penalty: the chord argument needs no weight decay.
+	mseWide, mseMean := wide.loss.obj.Loss(theta), wide.loss.obj.Loss(mean)
+	r.Float("mse-wide", "%.2g", mseWide)
+	r.Float("mse-mean", "%.3g", mseMean)
+	r.Check("jensen-fails-mse", "without the weight-decay term too, the orbit average has a higher mean square error than the network",
+		mseMean > mseWide, "MSE(mean over %d copies) = %.4g > MSE(θ) = %.3g", count, mseMean, mseWide)
 	r.Check("beats-width-one", "the wide network's loss is below the smallest loss any width-1 network can reach",
 		lWide < bound, "L(θ) = %.3g < %.4g, the least mean square error of any monotone fit", lWide, bound)
 	r.Check("bound-consistent", "the best width-1 network found respects the monotone bound",

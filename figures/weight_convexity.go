@@ -8,8 +8,6 @@ import (
 	"math/rand/v2"
 	"slices"
 
-	"gonum.org/v1/gonum/floats"
-	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -18,15 +16,12 @@ import (
 	"github.com/nonconvex/explainer/figures/nn"
 )
 
-// This file is claims a and f of the brief seen from the weights: the same
-// cross-entropy, on the same toy data set (two interleaved half-moons), is
-// convex in the weights of models whose logit is affine in the trained
-// weights, and not convex once a hidden layer trains. Three experiments
-// share the data, the models and the chord test:
+// This file is claim f of the brief seen from the weights: the same loss,
+// on the same toy data set (two interleaved half-moons, moons.go), is convex
+// in the weights of models whose output is affine in the trained weights,
+// and not convex once a hidden layer trains. Two experiments share the
+// models and the chord test:
 //
-//   - line-curvature splits the second derivative of the loss along a line
-//     in weight space into the teacher's term ℓ″(z)(dz/ds)² ≥ 0 and the
-//     term ℓ′(z) d²z/ds² that the teacher's argument leaves out;
 //   - random-chords draws random chords (Jensen's inequality) for several
 //     models and counts the ones the loss rises above;
 //   - chord-segment draws the worst chord of the tanh network in full, and
@@ -38,34 +33,12 @@ import (
 // genuine violation.
 const chordTolerance = 1e-9
 
-// moonsData returns n points of two interleaved half-moons in the plane,
-// labels alternating 0 and 1, with Gaussian noise of the given size. The
-// moons interleave, so a straight line separates them at best roughly.
-func moonsData(rng *rand.Rand, n int, noise float64) nn.Data {
-	X := mat.NewDense(n, 2, nil)
-	Y := mat.NewDense(n, 1, nil)
-	for i := range n {
-		c := i % 2
-		a := math.Pi * rng.Float64()
-		x, y := math.Cos(a), math.Sin(a)
-		if c == 1 {
-			x, y = 1-x, 0.5-y
-		}
-		X.Set(i, 0, x+noise*rng.NormFloat64())
-		X.Set(i, 1, y+noise*rng.NormFloat64())
-		Y.Set(i, 0, float64(c))
-	}
-	return nn.Data{X: X, Y: Y}
-}
-
-// moonsNoise is the noise of the toy data set.
-const moonsNoise = 0.2
-
-// A chordModel is a network, a loss and a choice of which parameters train.
+// A chordModel is a model, a loss and a choice of which parameters train.
 type chordModel struct {
 	key, label string
-	short      string // the label in a legend; label is for sentences
-	obj        *nn.Objective
+	short      string  // the label in a legend; label is for sentences
+	net        *nn.Net // the network; nil for the RBF models
+	obj        interface{ Loss(theta []float64) float64 }
 	base       []float64 // the values of frozen parameters
 	free       []bool    // which parameters train
 	convex     bool      // what the composition argument predicts
@@ -74,13 +47,23 @@ type chordModel struct {
 // chordModelSets lists the models of each set, in plotting order.
 var chordModelSets = map[string][]string{
 	"main":      {"logistic", "features", "tanh", "relu"},
-	"no-hidden": {"linear", "logistic", "softmax"},
+	"no-hidden": {"linear", "logistic", "softmax", "sigmoid-square"},
 	"layers":    {"features", "first-layer", "tanh"},
+	"rbf":       {"rbf-output", "rbf-centres"},
 }
+
+// chordModelKeys numbers every model once. A model's chords are drawn from
+// a random stream of its own, numbered by its place here, so that a model
+// gets the same chords in every set it belongs to (the tanh network of the
+// sets main and layers, say), whatever the models before it consume.
+var chordModelKeys = []string{"linear", "logistic", "softmax", "features", "first-layer", "tanh", "relu", "sigmoid-square", "rbf-output", "rbf-centres"}
 
 // newChordModel builds the model named key on data d. Frozen parameters are
 // drawn from rng with standard deviation scale, like the trained ones.
 func newChordModel(key string, d nn.Data, hidden int, scale float64, rng *rand.Rand) *chordModel {
+	if key == "rbf-output" || key == "rbf-centres" {
+		return newRBFChordModel(key, d, hidden, scale, rng)
+	}
 	lin := []nn.Activation{nn.Linear}
 	tanhNet := func() *nn.Net { return nn.New([]int{2, hidden, 1}, []nn.Activation{nn.Tanh, nn.Linear}) }
 	m := &chordModel{key: key}
@@ -97,6 +80,9 @@ func newChordModel(key string, d nn.Data, hidden int, scale float64, rng *rand.R
 	case "softmax":
 		net, loss, m.convex = nn.New([]int{2, 2}, lin), nn.SoftmaxCE, true
 		m.label, m.short = "softmax regression", "softmax regression"
+	case "sigmoid-square":
+		net, loss = nn.New([]int{2, 1}, []nn.Activation{nn.Sigmoid}), nn.Square
+		m.label, m.short = "a single sigmoid neuron with the square loss", "sigmoid neuron, square loss"
 	case "features":
 		net, m.convex = tanhNet(), true
 		m.label, m.short = "the tanh network with its hidden layer frozen", "random features (last layer trains)"
@@ -117,11 +103,66 @@ func newChordModel(key string, d nn.Data, hidden int, scale float64, rng *rand.R
 	if freeTo < 0 {
 		freeTo = net.NumParams()
 	}
-	m.obj = nn.NewObjective(net, loss, d)
+	m.net, m.obj = net, nn.NewObjective(net, loss, d)
 	m.base = make([]float64, net.NumParams())
 	m.free = make([]bool, net.NumParams())
 	for i := range m.base {
 		m.free[i] = freeFrom <= i && i < freeTo
+		if !m.free[i] {
+			m.base[i] = scale * rng.NormFloat64()
+		}
+	}
+	return m
+}
+
+// rbfWidth is the fixed width s of the Gaussian units of the RBF models,
+// about a third of the spread of the half-moons.
+const rbfWidth = 0.5
+
+// rbfObjective is the mean square loss of a Gaussian RBF network with k
+// units of the fixed width rbfWidth on two-dimensional inputs,
+//
+//	f(x) = b + Σⱼ vⱼ exp(−‖x − cⱼ‖² / (2s²)),
+//
+// with parameters θ = (c₁, …, c_k, v₁, …, v_k, b), each centre two numbers.
+type rbfObjective struct {
+	k    int
+	data nn.Data
+}
+
+func (r rbfObjective) Loss(theta []float64) float64 {
+	n, _ := r.data.X.Dims()
+	centres, v, b := theta[:2*r.k], theta[2*r.k:3*r.k], theta[3*r.k]
+	sum := 0.0
+	for i := range n {
+		x0, x1 := r.data.X.At(i, 0), r.data.X.At(i, 1)
+		f := b
+		for j := range r.k {
+			d0, d1 := x0-centres[2*j], x1-centres[2*j+1]
+			f += v[j] * math.Exp(-(d0*d0+d1*d1)/(2*rbfWidth*rbfWidth))
+		}
+		e := f - r.data.Y.At(i, 0)
+		sum += e * e
+	}
+	return sum / float64(n)
+}
+
+// newRBFChordModel builds an RBF network of hidden units on d. With key
+// rbf-output only the output layer trains, the centres frozen at random,
+// and the output is affine in what trains; with rbf-centres the centres
+// train as well, the widths still fixed.
+func newRBFChordModel(key string, d nn.Data, hidden int, scale float64, rng *rand.Rand) *chordModel {
+	obj := rbfObjective{k: hidden, data: d}
+	m := &chordModel{key: key, obj: obj, base: make([]float64, 3*hidden+1), free: make([]bool, 3*hidden+1)}
+	trainFrom := 0
+	if key == "rbf-output" {
+		m.convex, trainFrom = true, 2*hidden
+		m.label, m.short = "the RBF network with fixed centres and widths", "RBF, output layer trains"
+	} else {
+		m.label, m.short = "the RBF network whose centres train (widths fixed)", "RBF, centres train too"
+	}
+	for i := range m.base {
+		m.free[i] = i >= trainFrom
 		if !m.free[i] {
 			m.base[i] = scale * rng.NormFloat64()
 		}
@@ -165,10 +206,8 @@ type chordTest struct {
 	worst      chord   // the chord with the largest ratio
 }
 
-// runChords draws n random chords of m's loss. With evaluate false it only
-// draws them, consuming the random source exactly as a full test would, so
-// that a later model of the same set sees the same random numbers.
-func runChords(ctx context.Context, m *chordModel, n int, scale float64, rng *rand.Rand, evaluate bool) (*chordTest, error) {
+// runChords draws n random chords of m's loss.
+func runChords(ctx context.Context, m *chordModel, n int, scale float64, rng *rand.Rand) (*chordTest, error) {
 	res := &chordTest{model: m, ratios: make([]float64, 0, n), minExcess: math.Inf(1)}
 	theta := make([]float64, len(m.base))
 	for k := range n {
@@ -179,9 +218,6 @@ func runChords(ctx context.Context, m *chordModel, n int, scale float64, rng *ra
 		}
 		a, b := m.draw(rng, scale), m.draw(rng, scale)
 		t := rng.Float64()
-		if !evaluate {
-			continue
-		}
 		c := chord{a: a, b: b, t: t}
 		c.loss = m.obj.Loss(nn.InterpolateTo(theta, a, b, t))
 		c.chord = (1-t)*m.obj.Loss(a) + t*m.obj.Loss(b)
@@ -210,21 +246,24 @@ func chordArgs() []lab.Param {
 }
 
 // runChordSet draws the data set, then runs the chord test of each model
-// of the named set in turn. If only is not empty, it evaluates the chords
-// of that model alone, and returns its test alone.
+// of the named set in turn, each from its own random stream (see
+// chordModelKeys). If only is not empty, it runs the test of that model
+// alone.
 func runChordSet(ctx context.Context, args lab.Args, set, only string, rng *rand.Rand) ([]*chordTest, error) {
 	d := moonsData(rng, args.Int("points"), moonsNoise)
+	stream := rng.Uint64()
 	var tests []*chordTest
 	for _, key := range chordModelSets[set] {
-		m := newChordModel(key, d, args.Int("hidden"), args.Float("scale"), rng)
-		evaluate := only == "" || only == key
-		res, err := runChords(ctx, m, args.Int("chords"), args.Float("scale"), rng, evaluate)
+		if only != "" && only != key {
+			continue
+		}
+		mrng := rand.New(rand.NewPCG(stream, uint64(slices.Index(chordModelKeys, key))))
+		m := newChordModel(key, d, args.Int("hidden"), args.Float("scale"), mrng)
+		res, err := runChords(ctx, m, args.Int("chords"), args.Float("scale"), mrng)
 		if err != nil {
 			return nil, err
 		}
-		if evaluate {
-			tests = append(tests, res)
-		}
+		tests = append(tests, res)
 	}
 	return tests, nil
 }
@@ -239,8 +278,9 @@ var randomChords = &lab.Experiment{
 		"training hidden layer on the same toy data set: the loss at a point between two random parameter vectors " +
 		"against the chord joining their losses.",
 	Params: append([]lab.Param{
-		lab.Choice("models", "main", []string{"main", "no-hidden", "layers"},
-			"which models: main (logistic regression, random features, tanh and ReLU networks), no-hidden (linear, logistic and softmax regression) or layers (which layer of a tanh network trains)"),
+		lab.Choice("models", "main", []string{"main", "no-hidden", "layers", "rbf"},
+			"which models: main (logistic regression, random features, tanh and ReLU networks), no-hidden (linear, logistic and softmax regression, and a sigmoid neuron with the square loss), "+
+				"layers (which layer of a tanh network trains) or rbf (a Gaussian RBF network with fixed widths, training its output layer only or its centres too)"),
 	}, chordArgs()...),
 	Alt: func(a lab.Args) string {
 		return fmt.Sprintf("Sorted ratios of the loss at a random point of a chord to the chord's height, %d chords per model, with the region above ratio 1 shaded. "+
@@ -305,6 +345,9 @@ func runRandomChords(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.R
 				r.Check("clear-"+m.key, fmt.Sprintf("every violation by %s exceeds its chord by more than a thousand times the tolerance", m.label),
 					res.minExcess > 1e3*chordTolerance, "smallest excess %.2e of the chord's height, tolerance 10⁻⁹", res.minExcess)
 			}
+			// The count is a binomial sample: another draw of n chords
+			// would differ from it by about this many percentage points.
+			r.Float("stderr-"+m.key, "%.1f", 100*math.Sqrt(pct/100*(1-pct/100)/float64(n)))
 			r.Check("nonconvex-"+m.key, fmt.Sprintf("the loss of %s rises above at least %g%% of the %d chords", m.label, minViolationPercent, n),
 				pct >= minViolationPercent, "%d violations (%.1f%%); largest ratio %.4g", res.violations, pct, res.worst.ratio())
 		}
@@ -354,7 +397,7 @@ func runChordSegment(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.R
 	m, w := tests[0].model, tests[0].worst
 	// The frozen variant keeps θa's hidden layer at both ends and takes
 	// θb's output layer: a chord of the random-features model.
-	out := m.obj.Net().WeightIndex(1, 0, 0)
+	out := m.net.WeightIndex(1, 0, 0)
 	bFrozen := slices.Concat(w.a[:out], w.b[out:])
 
 	steps := args.Int("steps")
@@ -431,213 +474,5 @@ func runChordSegment(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.R
 	p.Legend.Add("the tested point", dot)
 	p.Y.Max = max(peak, la, lb, lbf) * 1.6
 	r.Plots = []*plot.Plot{p}
-	return r, nil
-}
-
-var lineCurvature = &lab.Experiment{
-	Name: "line-curvature",
-	Doc: "The loss along a random line in weight space and its second derivative, split into the teacher's term " +
-		"ℓ″(z)(dz/ds)², never negative, and the term ℓ′(z)d²z/ds², which vanishes when the logit is affine in the weights.",
-	Params: []lab.Param{
-		lab.Choice("model", "tanh", []string{"tanh", "logistic"}, "the model: a one-hidden-layer tanh network or logistic regression, both with the logistic loss"),
-		lab.Int("hidden", 8, 1, 64, "the width of the tanh network's hidden layer"),
-		lab.Float("span", 2, 0.1, 10, "the line runs from s = −span to s = span"),
-		lab.Int("steps", 200, 10, 5000, "the number of equal steps along the line"),
-		lab.Int("points", 80, 4, 2000, "the number of points in the toy data set (two half-moons)"),
-	},
-	Alt: func(a lab.Args) string {
-		if a.Choice("model") == "logistic" {
-			return "Two panels against the position s on a random line in the weights of logistic regression. Top: the loss, a convex curve. " +
-				"Bottom: its second derivative is positive everywhere and equals the teacher's term, while the other term is identically zero."
-		}
-		return "Two panels against the position s on a random line in the weights of a one-hidden-layer tanh network. Top: the loss, which bends down in places. " +
-			"Bottom: its second derivative dips below zero; the teacher's term stays non-negative throughout, and the term from the curvature of the logit is what pulls the total below zero."
-	},
-	Run: runLineCurvature,
-}
-
-// logitAlongLine returns a network's logit z at input x and its first and
-// second derivatives along dir, at theta, for a logistic-regression net (one
-// linear layer) or a net with one hidden layer and a linear output.
-func logitAlongLine(net *nn.Net, theta, dir, x []float64) (z, dz, d2z float64) {
-	if net.Layers() == 1 {
-		b := net.BiasIndex(0, 0)
-		z, dz = theta[b], dir[b]
-		for j, xj := range x {
-			k := net.WeightIndex(0, 0, j)
-			z += theta[k] * xj
-			dz += dir[k] * xj
-		}
-		return z, dz, 0 // affine in theta: no second derivative
-	}
-	act := net.Activations()[0]
-	c := net.BiasIndex(1, 0)
-	z, dz = theta[c], dir[c]
-	for i := range net.Sizes()[1] {
-		// Unit i: pre-activation u, its rate du, outgoing weight v, rate dv.
-		bi := net.BiasIndex(0, i)
-		u, du := theta[bi], dir[bi]
-		for j, xj := range x {
-			k := net.WeightIndex(0, i, j)
-			u += theta[k] * xj
-			du += dir[k] * xj
-		}
-		vi := net.WeightIndex(1, 0, i)
-		v, dv := theta[vi], dir[vi]
-		h, h1, h2 := act.Eval(u), act.Deriv(u), act.Deriv2(u)
-		z += v * h
-		dz += dv*h + v*h1*du
-		d2z += 2*dv*h1*du + v*h2*du*du
-	}
-	return z, dz, d2z
-}
-
-// lineTerms returns the mean logistic loss at theta and the two terms of
-// its second derivative along dir: Σ ℓ″(z)(dz/ds)² and Σ ℓ′(z) d²z/ds²,
-// averaged over the examples.
-func lineTerms(net *nn.Net, d nn.Data, theta, dir []float64) (loss, teacher, rest float64) {
-	n, _ := d.X.Dims()
-	x := make([]float64, net.In())
-	for i := range n {
-		mat.Row(x, i, d.X)
-		y := d.Y.At(i, 0)
-		z, dz, d2z := logitAlongLine(net, theta, dir, x)
-		s := 1 / (1 + math.Exp(-z))
-		loss += math.Max(z, 0) + math.Log1p(math.Exp(-math.Abs(z))) - y*z
-		teacher += s * (1 - s) * dz * dz
-		rest += (s - y) * d2z
-	}
-	return loss / float64(n), teacher / float64(n), rest / float64(n)
-}
-
-func runLineCurvature(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.Result, error) {
-	d := moonsData(rng, args.Int("points"), moonsNoise)
-	var net *nn.Net
-	if args.Choice("model") == "tanh" {
-		net = nn.New([]int{2, args.Int("hidden"), 1}, []nn.Activation{nn.Tanh, nn.Linear})
-	} else {
-		net = nn.New([]int{2, 1}, []nn.Activation{nn.Linear})
-	}
-	obj := nn.NewObjective(net, nn.Logistic, d)
-	// A random point and a random direction, entries standard normal, as
-	// the ends of the chords in random-chords with scale=1.
-	theta0 := nn.RandomDirection(rng, net.NumParams())
-	dir := nn.RandomDirection(rng, net.NumParams())
-
-	span, steps := args.Float("span"), args.Int("steps")
-	r := &lab.Result{Cols: 1, Data: lab.Table{Header: []string{"s", "loss", "curvature", "teacher_term", "logit_curvature_term"}}}
-	var lossXY, totalXY, teacherXY, restXY plotter.XYs
-	theta, hv := make([]float64, len(theta0)), make([]float64, len(theta0))
-	hessErr, lossErr, maxRest := 0.0, 0.0, 0.0
-	minTotal, minTeacher, argMin := math.Inf(1), math.Inf(1), 0.0
-	var atMin [2]float64
-	negative := 0
-	for i := range steps + 1 {
-		if i%100 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		s := -span + 2*span*float64(i)/float64(steps)
-		for k := range theta {
-			theta[k] = theta0[k] + s*dir[k]
-		}
-		loss, teacher, rest := lineTerms(net, d, theta, dir)
-		total := teacher + rest
-		// The toolkit's exact Hessian along dir, independent of the split.
-		l := obj.HessianVec(theta, dir, hv)
-		exact := floats.Dot(dir, hv)
-		hessErr = max(hessErr, math.Abs(exact-total)/max(1, math.Abs(exact)))
-		lossErr = max(lossErr, math.Abs(l-loss))
-		maxRest = max(maxRest, math.Abs(rest))
-		minTeacher = min(minTeacher, teacher)
-		if total < minTotal {
-			minTotal, argMin, atMin = total, s, [2]float64{teacher, rest}
-		}
-		if total < 0 {
-			negative++
-		}
-		r.Data.Add(s, loss, total, teacher, rest)
-		lossXY = append(lossXY, plotter.XY{X: s, Y: loss})
-		totalXY = append(totalXY, plotter.XY{X: s, Y: total})
-		teacherXY = append(teacherXY, plotter.XY{X: s, Y: teacher})
-		restXY = append(restXY, plotter.XY{X: s, Y: rest})
-	}
-
-	r.Float("min-curvature", "%.3g", minTotal)
-	r.Float("argmin", "%.2f", argMin)
-	r.Float("teacher-at-min", "%.3g", atMin[0])
-	r.Float("rest-at-min", "%.3g", atMin[1])
-	r.Float("negative-percent", "%.0f%%", 100*float64(negative)/float64(steps+1))
-	r.Float("max-rest", "%.3g", maxRest)
-	r.Float("hessian-error", "%.1e", hessErr)
-	r.Int("params", net.NumParams())
-	r.Check("matches-hessian", "the two terms add up to the toolkit's exact second derivative along the line",
-		hessErr <= 1e-10 && lossErr <= 1e-12, "largest relative difference %.1e over %d points (loss: %.1e)", hessErr, steps+1, lossErr)
-	r.Check("teacher-term", "the teacher's term ℓ″(z)(dz/ds)² is never negative",
-		minTeacher >= 0, "smallest value %.3g", minTeacher)
-	if args.Choice("model") == "tanh" {
-		r.Check("bends-down", "the loss bends downward somewhere along the line, so it is not convex",
-			minTotal < -1e-6, "smallest second derivative %.4g at s = %.3f (teacher's term %.4g, logit-curvature term %.4g)", minTotal, argMin, atMin[0], atMin[1])
-	} else {
-		r.Check("affine-logit", "the logit-curvature term is exactly zero, the logit being affine in the weights",
-			maxRest == 0, "largest |ℓ′(z) d²z/ds²| = %g", maxRest)
-		r.Check("convex-along-line", "the loss curves upward everywhere along the line",
-			minTotal >= 0, "smallest second derivative %.4g", minTotal)
-	}
-
-	top := lab.NewPlot("", "", "loss L(θ₀ + s d)")
-	top.X.Min, top.X.Max = -span, span
-	top.Y.Min = 0
-	ls, err := lab.Series(lossXY, 0, false)
-	if err != nil {
-		return nil, err
-	}
-	top.Add(ls)
-	maxLoss := 0.0
-	for _, xy := range lossXY {
-		maxLoss = max(maxLoss, xy.Y)
-	}
-	top.Y.Max = maxLoss * 1.1
-
-	bottom := lab.NewPlot("", "s, position along the line", "d²L/ds²")
-	bottom.X.Min, bottom.X.Max = -span, span
-	zero, err := lab.Series(plotter.XYs{{X: -span, Y: 0}, {X: span, Y: 0}}, 7, false)
-	if err != nil {
-		return nil, err
-	}
-	zero.Color = lab.Gray
-	zero.Width /= 2
-	bottom.Add(zero)
-	ylo, yhi := 0.0, 0.0
-	for i, c := range []struct {
-		xys    plotter.XYs
-		colour int
-		dashed bool
-		name   string
-	}{
-		{totalXY, 0, false, "d²L/ds², the total"},
-		{teacherXY, 2, true, "ℓ″(z) (dz/ds)², the teacher's term"},
-		{restXY, 1, true, "ℓ′(z) d²z/ds², the logit's own curvature"},
-	} {
-		s, err := lab.Series(c.xys, c.colour, c.dashed)
-		if err != nil {
-			return nil, err
-		}
-		if i > 0 {
-			s.Width /= 1.25
-		}
-		if i == 2 {
-			s.Dashes = []vg.Length{vg.Points(1.5), vg.Points(2.5)}
-		}
-		bottom.Add(s)
-		bottom.Legend.Add(c.name, s)
-		for _, xy := range c.xys {
-			ylo, yhi = min(ylo, xy.Y), max(yhi, xy.Y)
-		}
-	}
-	// Headroom above the curves for the legend.
-	bottom.Y.Min, bottom.Y.Max = ylo-0.05*(yhi-ylo), yhi+0.6*(yhi-ylo)
-	r.Plots = []*plot.Plot{top, bottom}
 	return r, nil
 }
