@@ -23,17 +23,17 @@ import (
 
 var reluSum = &lab.Experiment{
 	Name: "relu-sum",
-	Doc: "h(w) = relu(−w) + relu(w−1) − 2 relu(w−2) + 2 relu(w−2.5): its minima and maxima found on a grid, " +
+	Doc: "h(s) = relu(−s) + relu(s−1) − 2 relu(s−2) + 2 relu(s−2.5), the output of a 1-4-1 ReLU network along a line in its weights: its minima and maxima found on a grid, " +
 		"a gradient-descent run that stops in the spurious minimum, and a random-chord convexity test.",
 	Params: []lab.Param{
-		lab.Float("start", 3, 2.1, 3.5, "where gradient descent starts, to the right of the bump at w = 2"),
+		lab.Float("start", 3, 2.1, 3.5, "where gradient descent starts, to the right of the bump at s = 2"),
 		lab.Float("step", 0.01, 0.005, 0.1, "the step size of gradient descent"),
 		lab.Int("iters", 300, 200, 10000, "the number of gradient-descent steps"),
 		lab.Int("chords", 2000, 100, 100000, "the number of random chords in the convexity test"),
 	},
 	Alt: func(a lab.Args) string {
-		return "A piecewise-linear curve h(w) for w from −1 to 3.5: it falls to a flat global minimum of 0 on [0, 1], rises to a peak of 1 at w = 2, " +
-			"falls to a local minimum of 0.5 at w = 2.5 and rises again. Gradient descent started to the right of the peak walks down into the local minimum at 2.5 and stays there. " +
+		return "A piecewise-linear curve h(s) for s from −1 to 3.5: it falls to a flat global minimum of 0 on [0, 1], rises to a peak of 1 at s = 2, " +
+			"falls to a local minimum of 0.5 at s = 2.5 and rises again. Gradient descent started to the right of the peak walks down into the local minimum at 2.5 and stays there. " +
 			"A dashed curve shows the same sum without its negative term, which is convex and has no second minimum."
 	},
 	Run: runReluSum,
@@ -240,19 +240,19 @@ func runReluSum(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.Result
 	r.Check("global", "the global minimum is 0, attained on the whole interval [0, 1]",
 		global.Value == 0 && global.Lo == 0 && global.Hi == 1,
 		"flat minimum %g on [%g, %g] of the grid", global.Value, global.Lo, global.Hi)
-	r.Check("bump", "between the two minima h rises to a maximum of 1 at w = 2",
-		bump.Value == 1 && bump.Lo == 2 && bump.Hi == 2, "grid maximum %g at w = %g", bump.Value, bump.Lo)
-	r.Check("spurious", "h has a second, spurious local minimum of value 0.5 at w = 2.5",
+	r.Check("bump", "between the two minima h rises to a maximum of 1 at s = 2",
+		bump.Value == 1 && bump.Lo == 2 && bump.Hi == 2, "grid maximum %g at s = %g", bump.Value, bump.Lo)
+	r.Check("spurious", "h has a second, spurious local minimum of value 0.5 at s = 2.5",
 		math.Abs(spurious.Value-0.5) <= 1e-9 && math.Abs(spurious.Lo-2.5) <= 1e-9,
 		"golden-section search: h(%.12f) = %.12f", spurious.Lo, spurious.Value)
-	r.Check("descent-stuck", fmt.Sprintf("gradient descent from w = %g ends in the spurious minimum, not the global one", start),
+	r.Check("descent-stuck", fmt.Sprintf("gradient descent from s = %g ends in the spurious minimum, not the global one", start),
 		math.Abs(end-2.5) <= step+1e-12 && endLoss >= 0.5 && endLoss <= 0.5+step+1e-12,
-		"after %d steps of size %g: w = %.6f, h(w) = %.6f", iters, step, end, endLoss)
+		"after %d steps of size %g: s = %.6f, h(s) = %.6f", iters, step, end, endLoss)
 	r.Check("not-convex", "random chords of h pass below its graph, while chords of the convex sum c never do",
 		viol > 0 && cViol == 0, "%d of %d chords of h violate convexity (largest rise %.3g); %d of c (largest rise %.2g)",
 		viol, chords, worst, cViol, cWorst)
 
-	p := lab.NewPlot("", "w", "h(w)")
+	p := lab.NewPlot("", "s, position along the line in weight space", "network output h(s)")
 	cLine, err := lab.Series(convex, 7, true)
 	if err != nil {
 		return nil, err
@@ -290,11 +290,11 @@ func runReluSum(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.Result
 	p.Y.Min, p.Y.Max = -0.1, 2.9
 	p.X.Tick.Marker = lab.TicksAt(-1, 0, 1, 2, 2.5, 3)
 	p.Y.Tick.Marker = lab.TicksAt(0, 0.5, 1, 1.5, 2)
-	p.Legend.Add("h(w)", hLine)
-	p.Legend.Add("c(w), the sum without −2 relu(w−2): convex", cLine)
+	p.Legend.Add("h(s), the network's output", hLine)
+	p.Legend.Add("c(s), the sum without −2 relu(s−2): convex", cLine)
 	p.Legend.Add("global minimum, flat on [0, 1]", flat)
 	p.Legend.Add("bump and spurious minimum", marks)
-	p.Legend.Add("gradient descent from w = "+fmt.Sprint(start), steps)
+	p.Legend.Add("gradient descent from s = "+fmt.Sprint(start), steps)
 	p.Legend.Left = true
 	r.Plots = []*plot.Plot{p}
 	return r, nil

@@ -136,6 +136,7 @@ func runOneVariableTests(ctx context.Context, args lab.Args, rng *rand.Rand) (*l
 	r.Float("exp-f-end", "%.2g", exp(x))
 	r.Float("exp-slope-end", "%.2g", -exp(x))
 	r.Int("exp-steps", steps)
+	r.Float("exp-step", "%g", step)
 	r.Check("exp-convex", "e^(−x) passes the chord test",
 		expRises == 0, "%d of %d random chords on [−1, 6] violated", expRises, chords)
 	r.Check("exp-no-minimum", "gradient descent on e^(−x) lowers the loss at every step and never stops: the slope stays negative",
@@ -162,6 +163,16 @@ func runOneVariableTests(ctx context.Context, args lab.Args, rng *rand.Rand) (*l
 	r.Check("shelf-local-minimum", "it has a local minimum that is not global: at x = 1.5 the value 1 is the lowest nearby, above the global minimum 0",
 		localMin && shelf(1.5) > shelf(0), "f(1.5) = %g, f(1.5 ± 0.1) = %g and %g, f(0) = %g", shelf(1.5), shelf(1.4), shelf(1.6), shelf(0))
 	r.Check("shelf-not-convex", "and it is not convex", shelfRises > 0, "%d of %d random chords violated", shelfRises, chords)
+
+	// Regularisers: |w|^½ (the ℓ_p penalty of one weight with p < 1) rises
+	// above its chord from 0 to 1; |w|, the ℓ₁ penalty, never does.
+	root := func(w float64) float64 { return math.Sqrt(math.Abs(w)) }
+	rootRises := chordRises(rng, root, -1, 1, chords, 1e-12)
+	absRises := chordRises(rng, math.Abs, -1, 1, chords, 1e-12)
+	r.Float("root-quarter", "%g", root(0.25))
+	r.Check("root-not-convex", "the penalty |w|^½ is not convex, while |w| is",
+		root(0.25) > 0.25 && rootRises > 0 && absRises == 0,
+		"|¼|^½ = %g above the chord value ¼ from 0 to 1; %d of %d random chords of |w|^½ violated, %d of |w|", root(0.25), rootRises, chords, absRises)
 
 	// Drawing: four small panels.
 	curve := func(f func(float64) float64, lo, hi float64, name string) plotter.XYs {

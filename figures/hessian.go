@@ -239,6 +239,7 @@ func runHessianSpectrum(ctx context.Context, args lab.Args, rng *rand.Rand) (*la
 	r.Int("params", prob.net.NumParams())
 	r.Float("noise", "%.0e", hessNoise)
 	r.Float("fd-error", "%.1e", fdErr)
+	r.Int("early", early)
 	r.Float("segment-curvature", "%.3g", curv)
 	r.Float("t-peak", "%.3g", tPeak)
 	r.Float("grad-max", "%.1e", gradMax)
