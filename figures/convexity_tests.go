@@ -35,10 +35,10 @@ var oneVariableTests = &lab.Experiment{
 		lab.Int("chords", 2000, 100, 100000, "the number of random chords (and segments) tested for each function"),
 	},
 	Alt: func(a lab.Args) string {
-		return "Four small panels. Top left: the tent −|x| with a dashed chord from x = −1 to x = 1 lying below its peak. " +
-			"Top right: e^(−x) falling towards 0 with the iterates of gradient descent marching to the right without stopping. " +
-			"Bottom left: the parabola x² with a dashed chord between x = −2 and x = 2, above the curve. " +
-			"Bottom right: a valley with flat shelves on both sides, where the function stays constant for a while before rising again."
+		return "Four panels, one above the other. First: the tent −|x| with a dashed chord from x = −1 to x = 1 lying below its peak. " +
+			"Second: e^(−x) falling towards 0, with the iterates of gradient descent marching to the right without stopping. " +
+			"Third: the parabola x² with a dashed chord between x = −2 and x = 2, above the curve. " +
+			"Fourth: a valley with flat shelves on both sides, where the function stays constant for a while before rising again."
 	},
 	Run: runOneVariableTests,
 }
@@ -93,7 +93,7 @@ func chordRises(rng *rand.Rand, f func(float64) float64, lo, hi float64, n int, 
 
 func runOneVariableTests(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.Result, error) {
 	steps, step, chords := args.Int("steps"), args.Float("step"), args.Int("chords")
-	r := &lab.Result{Cols: 2, Data: lab.Table{Header: []string{"panel", "x", "f"}}}
+	r := &lab.Result{Cols: 1, Data: lab.Table{Header: []string{"panel", "x", "f"}}}
 	tent := func(x float64) float64 { return -math.Abs(x) }
 	exp := func(x float64) float64 { return math.Exp(-x) }
 	sq := func(x float64) float64 { return x * x }
@@ -114,7 +114,7 @@ func runOneVariableTests(ctx context.Context, args lab.Args, rng *rand.Rand) (*l
 	r.Check("tent-second-derivative", "the second derivative of −|x| is 0 wherever it exists (every grid point off the kink)",
 		maxSecond <= 1e-9, "largest |second difference| %.2g over the grid points with |x| > %g", maxSecond, 2*h)
 	r.Check("tent-not-convex", "yet −|x| is not convex: its value at 0 lies above the chord from −1 to 1",
-		tent(0) > (tent(-1)+tent(1))/2 && tentRises > 0, "f(0) = %g > chord %g; %d of %d random chords violated", tent(0), (tent(-1)+tent(1))/2, tentRises, chords)
+		tent(0) > (tent(-1)+tent(1))/2 && tentRises > 0, "f(0) = %g > chord %g; %d of %d random chords violated", tent(0)+0, (tent(-1)+tent(1))/2, tentRises, chords)
 
 	// e^{−x}: convex, and gradient descent never arrives anywhere.
 	x := 0.0
@@ -233,7 +233,7 @@ func runOneVariableTests(ctx context.Context, args lab.Args, rng *rand.Rand) (*l
 		p.Title.TextStyle.Font.Size = p.X.Label.TextStyle.Font.Size
 	}
 	r.Plots = []*plot.Plot{a, b, c, d}
-	r.Height = lab.PanelHeight * 0.8
+	r.Height = lab.PanelHeight * 0.6
 	if len(walk) != steps+1 {
 		return nil, fmt.Errorf("gradient descent took %d steps, want %d", len(walk)-1, steps)
 	}
