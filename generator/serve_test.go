@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -30,7 +29,7 @@ func TestServeBuildsIntoItsOwnFolder(t *testing.T) {
 	public := filepath.Join(p.dir, "public")
 	published := sitetest.Tree(t, public)
 
-	var log syncBuffer
+	var log sitetest.Log
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &cli{stdout: io.Discard, stderr: &log, registry: p.fakes.Registry}
 	done := make(chan int, 1)
@@ -110,22 +109,4 @@ func TestServeBuildsIntoItsOwnFolder(t *testing.T) {
 	if _, err := os.Stat(own[0]); !os.IsNotExist(err) {
 		t.Errorf("the server's folder outlived it: %v", err)
 	}
-}
-
-// syncBuffer is a log the server writes while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -15,7 +15,10 @@ import (
 // if none is idle, it waits for one to be. Event streams are requests in
 // progress, never idle, so they stay open however long they last.
 const (
-	DefaultMaxConns    = 128
+	// DefaultMaxConns is Config.MaxConns if zero: ample for a few tabs,
+	// each with its event stream and a browser's six connections.
+	DefaultMaxConns = 128
+	// DefaultIdleTimeout is Config.IdleTimeout if zero.
 	DefaultIdleTimeout = 30 * time.Second
 )
 

@@ -2,7 +2,6 @@ package serve
 
 import (
 	"bufio"
-	"bytes"
 	"fmt"
 	"io"
 	"net"
@@ -11,9 +10,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/nonconvex/explainer/generator/internal/sitetest"
 )
 
 // Saving one experiment with many parameter values keeps in memory only
@@ -200,24 +200,6 @@ func TestHostCheck(t *testing.T) {
 	openStreamAt(t, "localhost:"+port, "x", "a/index.html")
 }
 
-// syncBuffer is a log the server and the test share.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // anyAddr pretends to listen on every interface, as -addr 0.0.0.0:8080
 // would; the test listens on the loopback address only.
 type anyAddr struct{ net.Listener }
@@ -232,9 +214,9 @@ func (l anyAddr) Addr() net.Addr {
 // the machine's addresses and name.
 func TestExposedAddress(t *testing.T) {
 	t.Parallel()
-	var log syncBuffer
+	var log sitetest.Log
 	var real string
-	ts := startServer(t, func(c *Config) {
+	startServer(t, func(c *Config) {
 		real = c.Listener.Addr().String()
 		c.Listener = anyAddr{c.Listener}
 		c.Log = &log
@@ -251,5 +233,4 @@ func TestExposedAddress(t *testing.T) {
 			t.Errorf("GET /a/ with Host %s: %d, want %d", tt.host, got, tt.want)
 		}
 	}
-	_ = ts
 }

@@ -26,6 +26,7 @@ import (
 // builds holds the code of x.go as it was when the build began.
 type fakeProgram struct {
 	code      string      // the folder of x.go
+	initial   string      // x.go when the server starts, if not empty
 	fail      atomic.Bool // the next builds fail
 	checkOut  atomic.Pointer[string]
 	execErr   atomic.Pointer[error]
@@ -51,6 +52,9 @@ func fakeServer(t *testing.T, fake *fakeProgram) *testServer {
 		dir := filepath.Dir(c.Site.Content)
 		fake.code = filepath.Join(dir, "code")
 		os.MkdirAll(filepath.Join(fake.code, "testdata"), 0o755)
+		if fake.initial != "" {
+			writeFile(t, filepath.Join(fake.code, "x.go"), fake.initial)
+		}
 		c.Program = &Program{
 			Dir:   dir,
 			Watch: []string{"code"},
@@ -123,6 +127,17 @@ func (f *fakeProgram) exec(addr string) func(string, []string, []string) error {
 		}
 		return nil
 	}
+}
+
+// restartedWith waits for the restart and returns the code of x.go the
+// new program was built from.
+func (f *fakeProgram) restartedWith(t *testing.T, ts *testServer) string {
+	t.Helper()
+	ts.waitReplaced(t)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	os.RemoveAll(filepath.Dir(f.argv[0]))
+	return f.ran
 }
 
 // waitReplaced waits for Run to return after a restart.
@@ -256,13 +271,9 @@ func TestSaveDuringProgramBuild(t *testing.T) {
 	case err := <-ts.done:
 		ts.done <- err
 	}
-	ts.waitReplaced(t)
-	fake.mu.Lock()
-	defer fake.mu.Unlock()
-	if fake.ran != "package x // second save" {
-		t.Errorf("the new program was built from %q, want the second save", fake.ran)
+	if ran := fake.restartedWith(t, ts); ran != "package x // second save" {
+		t.Errorf("the new program was built from %q, want the second save", ran)
 	}
-	os.RemoveAll(filepath.Dir(fake.argv[0]))
 }
 
 // A restarted server looks for Go changes made between its
@@ -270,20 +281,11 @@ func TestSaveDuringProgramBuild(t *testing.T) {
 func TestChangesDuringRestart(t *testing.T) {
 	// Not parallel: it sets the environment a predecessor would.
 	t.Setenv(envSince, strconv.FormatInt(time.Now().Add(-time.Hour).UnixNano(), 10))
-	fake := &fakeProgram{}
-	ts := startServer(t, func(c *Config) {
-		dir := filepath.Dir(c.Site.Content)
-		fake.code = filepath.Join(dir, "code")
-		writeFile(t, filepath.Join(fake.code, "x.go"), "package x // saved during the restart")
-		c.Program = &Program{Dir: dir, Watch: []string{"code"}, Build: fake.build, Check: fake.check, Exec: fake.exec(c.Listener.Addr().String())}
-	})
-	ts.waitReplaced(t)
-	fake.mu.Lock()
-	defer fake.mu.Unlock()
-	if fake.ran != "package x // saved during the restart" {
-		t.Errorf("the program was not rebuilt from the change (ran %q)", fake.ran)
+	fake := &fakeProgram{initial: "package x // saved during the restart"}
+	ts := fakeServer(t, fake)
+	if ran := fake.restartedWith(t, ts); ran != fake.initial {
+		t.Errorf("the program was not rebuilt from the change (ran %q)", ran)
 	}
-	os.RemoveAll(filepath.Dir(fake.argv[0]))
 }
 
 // moduleDir returns the module's root folder.

@@ -216,7 +216,7 @@ func (s *Server) Run(ctx context.Context) error {
 	defer s.stopHTTP()
 
 	s.contentDirty = true
-	s.codeDirty = s.changedSince(w)
+	s.codeDirty = s.changedSince()
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {
