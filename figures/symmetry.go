@@ -505,12 +505,18 @@ func symCopyFigure(ctx context.Context, r *lab.Result, prob *symProblem, a, b, t
 			xs, ys = append(xs, pt.dist), append(ys, pt.barrier)
 		}
 	}
-	corr := stat.Correlation(xs, ys, nil)
 	r.Int("relabellings", len(perms))
 	r.Int("other-relabellings", others)
 	r.Float("lowest-other-barrier", "%.3g", lowest)
 	r.Float("lowest-other-distance", "%.3g", farthestLow)
-	r.Float("correlation", "%.2f", corr)
+	if len(xs) >= 3 {
+		corr := stat.Correlation(xs, ys, nil)
+		r.Float("correlation", "%.2f", corr)
+		r.Check("distance-poor-guide", "among the other relabellings, a nearer one does not reliably have a lower barrier (correlation of distance and barrier below 0.5)",
+			corr < 0.5, "Pearson correlation %.3f over %d relabellings", corr, len(xs))
+	} else {
+		r.Text("correlation", "undefined (fewer than three other relabellings)")
+	}
 	r.Check("others-have-barriers", "the segment to every other relabelling crosses a barrier",
 		lowest > 1e-6, "lowest barrier %.3g, at distance %.3g, among %d relabellings", lowest, farthestLow, others)
 

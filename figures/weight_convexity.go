@@ -238,10 +238,10 @@ func runChords(ctx context.Context, m *chordModel, n int, scale float64, rng *ra
 // that chord-segment can replay exactly the test of a random-chords figure.
 func chordArgs() []lab.Param {
 	return []lab.Param{
-		lab.Int("chords", 1000, 10, 100000, "the number of random chords per model"),
-		lab.Int("hidden", 8, 1, 64, "the width of the hidden layer"),
+		lab.Int("chords", 1000, 10, 2000, "the number of random chords per model"),
+		lab.Int("hidden", 8, 1, 32, "the width of the hidden layer"),
 		lab.Float("scale", 1, 0.1, 10, "the standard deviation of every parameter at the ends of a chord, and of the frozen ones"),
-		lab.Int("points", 80, 4, 2000, "the number of points in the toy data set (two half-moons)"),
+		lab.Int("points", 80, 4, 300, "the number of points in the toy data set (two half-moons)"),
 	}
 }
 
