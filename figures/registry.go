@@ -6,6 +6,7 @@ import "github.com/nonconvex/explainer/figures/lab"
 // experiment, sorted by name.
 var defaultRegistry = lab.NewRegistry(
 	chordSegment,
+	convexReformulation,
 	criticalPoints,
 	deepLinearPlateau,
 	doubleWell,
