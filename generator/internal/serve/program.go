@@ -49,7 +49,7 @@ func (s *Server) startProgram(ctx context.Context) {
 			}
 			ps := p.checkProblems(out, err)
 			return programResult{problems: ps,
-				log: fmt.Sprintf("%s\n%s; the server goes on as it was", bytes.TrimSpace(out), ps[0].Msg)}
+				log: fmt.Sprintf("%s\n%s", bytes.TrimSpace(out), ps[0].Msg)}
 		}
 		return programResult{binary: binary, took: time.Since(start)}
 	})
@@ -96,7 +96,7 @@ func (s *Server) programBuilt(r programResult) (replaced bool) {
 		return false
 	}
 	s.goProblems = nil
-	s.logf("built the program in %v; restarting", r.took.Round(time.Millisecond))
+	s.logf("built and checked the program in %v; restarting", r.took.Round(time.Millisecond))
 	s.stopBuild()
 	stopped, err := s.handOver(r.binary, since)
 	if err != nil {
