@@ -126,7 +126,8 @@ func TestRSSAfterSaves(t *testing.T) {
 		t.Fatal(err)
 	}
 	cache := filepath.Join(tmp, "cache")
-	cmd := exec.Command(bin, "serve", "-addr", "127.0.0.1:0", "-content", content, "-cache", cache)
+	// A busy machine must not turn a slow experiment into an error.
+	cmd := exec.Command(bin, "serve", "-addr", "127.0.0.1:0", "-content", content, "-cache", cache, "-budget", "10m")
 	cmd.Dir = tmp // outside the module: Go code is not watched
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -151,7 +152,7 @@ func TestRSSAfterSaves(t *testing.T) {
 	var addr string
 	select {
 	case addr = <-addrs:
-	case <-time.After(5 * time.Minute):
+	case <-time.After(30 * time.Minute):
 		t.Fatal("the server did not start")
 	}
 	status := func(field string) float64 {
