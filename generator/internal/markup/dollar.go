@@ -56,9 +56,17 @@ func (dollarParser) Parse(parent ast.Node, block text.Reader, pc parser.Context)
 					addError(pc, start.Start, "ambiguous $: the $ that would close it is followed by a digit (write \\$ for a dollar sign)")
 					return nil
 				}
-				segs = append(segs, seg.WithStop(seg.Start+i))
 				block.Advance(i + 1)
-				return &mathNode{tex: segs}
+				if segs == nil {
+					return &mathNode{start: seg.Start, stop: seg.Start + i}
+				}
+				lines, _ := pc.Get(mathLines).(*[][]text.Segment)
+				if lines == nil {
+					lines = new([][]text.Segment)
+					pc.Set(mathLines, lines)
+				}
+				*lines = append(*lines, append(segs, seg.WithStop(seg.Start+i)))
+				return &mathNode{start: len(*lines) - 1, stop: -1}
 			default:
 				prevSpace = util.IsSpace(c)
 			}

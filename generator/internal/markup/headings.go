@@ -17,7 +17,7 @@ func (b *builder) heading(h *ast.Heading) {
 		offset = h.Lines().At(0).Start
 	}
 	// An ATX heading's text starts after its hashes: point at the line.
-	offset = lineStart(b.doc.src, offset)
+	offset = lineStart(b.src, offset)
 	b.headingAttrs(h)
 	id, _ := h.AttributeString("id")
 	idText := fmt.Sprint(string(id.([]byte)))
@@ -42,7 +42,7 @@ func (b *builder) heading(h *ast.Heading) {
 		number += fmt.Sprintf(".%d", b.h3)
 	}
 	if b.define(idText, offset) {
-		t := &Target{Kind: "Section", Number: number, Title: titleHTML(h, b.doc.src)}
+		t := &Target{Kind: "Section", Number: number, Title: titleHTML(h, b.src, b.st.math)}
 		b.doc.Targets[idText] = t
 		// The table of contents: h2s, each with its h3s.
 		entry := &Heading{ID: idText, Number: number, Title: t.Title}
@@ -60,7 +60,7 @@ func (b *builder) heading(h *ast.Heading) {
 // and other attributes too, and leave a block it cannot read in the
 // heading's text.
 func (b *builder) headingAttrs(h *ast.Heading) {
-	src := b.doc.src
+	src := b.src
 	for c := h.FirstChild(); c != nil; c = c.NextSibling() {
 		if t, ok := c.(*ast.Text); ok {
 			if i := bytes.Index(t.Segment.Value(src), []byte("{#")); i >= 0 {
@@ -98,7 +98,7 @@ func (b *builder) headingAttrs(h *ast.Heading) {
 
 // titleHTML returns a heading's title as HTML for the table of contents:
 // its text, math and code, without emphasis, links or anchors.
-func titleHTML(h *ast.Heading, src []byte) template.HTML {
+func titleHTML(h *ast.Heading, src []byte, math *mathSession) template.HTML {
 	var b strings.Builder
 	ast.Walk(h, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 		switch c := c.(type) {
@@ -125,7 +125,7 @@ func titleHTML(h *ast.Heading, src []byte) template.HTML {
 			}
 		case *mathNode:
 			if entering {
-				b.WriteString(c.mathml)
+				b.WriteString(math.inline(c))
 			}
 		case *anchor.Node, *secNumNode:
 			return ast.WalkSkipChildren, nil

@@ -74,7 +74,7 @@ func (nr *nodeRenderer) renderLink(w util.BufWriter, src []byte, node ast.Node, 
 		return ast.WalkContinue, nil
 	}
 	w.WriteString(`<a href="`)
-	w.Write(util.EscapeHTML(util.URLEscape(href(n, n.Destination), true)))
+	writeHref(w, n, n.Destination)
 	w.WriteByte('"')
 	if n.Title != nil {
 		w.WriteString(` title="`)
@@ -93,7 +93,7 @@ func (nr *nodeRenderer) renderImage(w util.BufWriter, src []byte, node ast.Node,
 	}
 	n := node.(*ast.Image)
 	w.WriteString(`<img src="`)
-	w.Write(util.EscapeHTML(util.URLEscape(href(n, n.Destination), true)))
+	writeHref(w, n, n.Destination)
 	w.WriteString(`" alt="`)
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 		plainText(w, src, c)
@@ -112,9 +112,16 @@ func (nr *nodeRenderer) renderImage(w util.BufWriter, src []byte, node ast.Node,
 	return ast.WalkSkipChildren, nil
 }
 
-// plainText writes the text of a node and its children, escaped.
+// plainText writes the text of a node and its children, escaped; math
+// is written as its TeX.
 func plainText(w util.BufWriter, src []byte, n ast.Node) {
 	switch n := n.(type) {
+	case *mathNode:
+		if st := stateOf(n); st != nil {
+			st.math.inline(n) // for its errors
+			html.DefaultWriter.Write(w, []byte(join(src, st.math.tex(n)).text))
+		}
+		return
 	case *ast.Text:
 		html.DefaultWriter.Write(w, n.Segment.Value(src))
 		if n.SoftLineBreak() {
@@ -134,14 +141,12 @@ func plainText(w util.BufWriter, src []byte, n ast.Node) {
 	}
 }
 
-// href returns the address to write for a link's destination.
-func href(n ast.Node, dest []byte) []byte {
-	st := stateOf(n)
-	if st == nil {
-		return dest
+// writeHref writes the address of a link or image: the resolver's, for
+// one into the site, or the destination as written.
+func writeHref(w util.BufWriter, n ast.Node, dest []byte) {
+	if st := stateOf(n); st != nil && st.links[n] != nil {
+		holes(w).hole(hrefHole{st.links[n]})
+		return
 	}
-	if l := st.doc.links[n]; l != nil {
-		return []byte(st.r.Link(l))
-	}
-	return dest
+	w.Write(util.EscapeHTML(util.URLEscape(dest, true)))
 }

@@ -44,7 +44,6 @@ import (
 	"html/template"
 
 	"github.com/nonconvex/explainer/generator/internal/diag"
-	"github.com/yuin/goldmark/ast"
 )
 
 // A Doc is one parsed article: its metadata, every directive it contains,
@@ -66,9 +65,10 @@ type Doc struct {
 	// may point at: headings, figures, runs, equations and footnotes.
 	IDs []string
 
-	src   []byte
-	root  ast.Node
-	links map[ast.Node]*Link // the node of each of Links
+	body    []piece // the HTML, with holes for the resolver's answers
+	size    int     // bytes of HTML in body, without the holes
+	holes   int
+	metaPos map[string]diag.Pos
 }
 
 // A Figure is a :::figure or ::run directive.
@@ -147,5 +147,6 @@ type Resolver interface {
 	Link(l *Link) string
 }
 
-// Len returns the length of the article's source in bytes.
-func (d *Doc) Len() int { return len(d.src) }
+// Len returns about the length of the article's HTML in bytes, with what
+// the resolver adds, for a buffer to hold it.
+func (d *Doc) Len() int { return d.size + 256*d.holes }

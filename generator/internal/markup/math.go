@@ -21,11 +21,27 @@ var (
 	kindMathBlock = ast.NewNodeKind("MathBlock")
 )
 
-// mathNode is inline math, rendered to MathML while parsing.
+// mathNode is inline math. Its MathML is made as the article's HTML is,
+// and not kept.
 type mathNode struct {
 	ast.BaseInline
-	tex    []text.Segment // the TeX, which may run over several lines
-	mathml string
+	// start and stop are where the TeX is in the source. Math that runs
+	// over several lines has stop -1 and its lines in the parse's
+	// mathLines at start; so the node of the common case stays small,
+	// which counts in an article of many formulas.
+	start, stop int
+}
+
+// mathLines keeps in the parser context the lines of math that runs over
+// several lines, as a *[][]text.Segment.
+var mathLines = parser.NewContextKey()
+
+// tex returns where the TeX of inline math is in the source.
+func (s *mathSession) tex(n *mathNode) []text.Segment {
+	if n.stop >= 0 {
+		return []text.Segment{text.NewSegment(n.start, n.stop)}
+	}
+	return (*s.pc.Get(mathLines).(*[][]text.Segment))[n.start]
 }
 
 // mathBlock is display math; a labelled one has an id and a number.
@@ -33,7 +49,6 @@ type mathBlock struct {
 	ast.BaseBlock
 	texStart, texStop int // the TeX, as byte offsets in the source
 	closed            bool
-	mathml            string
 	id                string
 	offset            int // of the label
 	number            int
@@ -51,11 +66,62 @@ var mathDelimiters = passthrough.Config{
 	BlockDelimiters: []passthrough.Delimiters{{Open: "$$", Close: "$$"}},
 }
 
-// mathTransformer renders every math node to MathML: display blocks, and
-// the inline (and in-paragraph display) math the passthrough extension
-// kept away from the Markdown parser.
-type mathTransformer struct {
-	cache *sync.Map // of texKey to texResult, shared by a Parser's parses
+// displayInParagraphs turns the passthrough extension's display math in a
+// paragraph into display math blocks, never labelled.
+func displayInParagraphs(doc ast.Node) {
+	var blocks []*passthrough.PassthroughBlock
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if b, ok := n.(*passthrough.PassthroughBlock); ok && entering {
+			blocks = append(blocks, b)
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, b := range blocks {
+		seg := b.Lines().At(0)
+		m := &mathBlock{texStart: seg.Start + len(b.Delimiters.Open), texStop: seg.Stop - len(b.Delimiters.Close), closed: true}
+		b.Parent().ReplaceChild(b.Parent(), b, m)
+	}
+}
+
+// A mathSession renders the math of one article as its HTML is made,
+// reporting problems at their place. TreeBlood's document is not safe to
+// share between goroutines, and articles are parsed concurrently, so each
+// parse has its own; the cache is the parser's.
+type mathSession struct {
+	cache *mathCache
+	tb    *treeblood.Pitziil // made when first needed
+	pc    parser.Context
+	src   []byte
+}
+
+// inline returns the MathML of inline math. (That of a heading is made
+// twice, for its title in the table of contents and for the heading: the
+// second time comes from the cache, and a problem reported twice is
+// reported once.)
+func (s *mathSession) inline(n *mathNode) string {
+	return s.render(join(s.src, s.tex(n)), false)
+}
+
+// display returns the MathML of display math.
+func (s *mathSession) display(n *mathBlock) string {
+	return s.render(join(s.src, []text.Segment{text.NewSegment(n.texStart, n.texStop)}), true)
+}
+
+func (s *mathSession) render(tex joined, display bool) string {
+	key := texKey{tex.text, display}
+	r, ok := s.cache.get(key)
+	if !ok {
+		if s.tb == nil {
+			s.tb = treeblood.NewDocument(nil, false)
+			s.tb.PrintOneLine = true
+		}
+		r.mathml, r.offset, r.problem = renderTeX(s.tb, tex.text, display)
+		s.cache.put(key, r)
+	}
+	if r.problem != "" {
+		addError(s.pc, tex.offset(r.offset), "math: %s", r.problem)
+	}
+	return r.mathml
 }
 
 type texKey struct {
@@ -68,58 +134,48 @@ type texResult struct {
 	offset          int
 }
 
-func (m mathTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
-	src := reader.Source()
-	// One TreeBlood document per article, made when first needed: it is
-	// not safe to share between goroutines, and parses run concurrently.
-	var tb *treeblood.Pitziil
-	render := func(tex string, display bool) texResult {
-		key := texKey{tex, display}
-		if r, ok := m.cache.Load(key); ok {
-			return r.(texResult)
-		}
-		if tb == nil {
-			tb = treeblood.NewDocument(nil, false)
-			tb.PrintOneLine = true
-		}
-		var r texResult
-		r.mathml, r.offset, r.problem = renderTeX(tb, tex, display)
-		m.cache.Store(key, r)
-		return r
+// mathCacheBudget bounds the bytes of TeX and MathML a parser keeps.
+const mathCacheBudget = 4 << 20
+
+// A mathCache keeps the MathML of the formulas rendered lately, so that a
+// rebuild after an edit renders only the formulas that changed, while its
+// memory stays bounded however much math the articles hold. It keeps two
+// generations: a formula used again moves to the new one, and when the
+// new one is full the old one is dropped.
+type mathCache struct {
+	mu       sync.Mutex
+	cur, old map[texKey]texResult
+	bytes    int // in cur
+}
+
+func newMathCache() *mathCache {
+	return &mathCache{cur: make(map[texKey]texResult), old: make(map[texKey]texResult)}
+}
+
+func (c *mathCache) get(k texKey) (texResult, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if r, ok := c.cur[k]; ok {
+		return r, true
 	}
-	var nodes []ast.Node
-	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		switch {
-		case !entering:
-		case n.Kind() == kindMath, n.Kind() == passthrough.KindPassthroughBlock, n.Kind() == kindMathBlock:
-			nodes = append(nodes, n)
-		}
-		return ast.WalkContinue, nil
-	})
-	for _, n := range nodes {
-		var tex joined
-		switch n := n.(type) {
-		case *mathNode:
-			tex = join(src, n.tex)
-		case *passthrough.PassthroughBlock:
-			seg := n.Lines().At(0)
-			tex = join(src, []text.Segment{text.NewSegment(seg.Start+len(n.Delimiters.Open), seg.Stop-len(n.Delimiters.Close))})
-		case *mathBlock:
-			tex = join(src, []text.Segment{text.NewSegment(n.texStart, n.texStop)})
-		}
-		r := render(tex.text, n.Kind() != kindMath)
-		if r.problem != "" {
-			addError(pc, tex.offset(r.offset), "math: %s", r.problem)
-		}
-		switch n := n.(type) {
-		case *mathBlock:
-			n.mathml = r.mathml
-		case *passthrough.PassthroughBlock:
-			// $$...$$ inside a paragraph: displayed, never labelled.
-			n.Parent().ReplaceChild(n.Parent(), n, &mathBlock{mathml: r.mathml})
-		case *mathNode:
-			n.mathml, n.tex = r.mathml, nil
-		}
+	r, ok := c.old[k]
+	if ok {
+		c.add(k, r)
+	}
+	return r, ok
+}
+
+func (c *mathCache) put(k texKey, r texResult) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.add(k, r)
+}
+
+func (c *mathCache) add(k texKey, r texResult) {
+	c.cur[k] = r
+	c.bytes += len(k.tex) + len(r.mathml) + len(r.problem)
+	if c.bytes > mathCacheBudget/2 {
+		c.old, c.cur, c.bytes = c.cur, make(map[texKey]texResult), 0
 	}
 }
 

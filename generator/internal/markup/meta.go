@@ -49,7 +49,7 @@ func (b *builder) meta(data *frontmatter.Data) {
 		addError(b.pc, 0, "missing front matter: start the file with ---, a title: and a description:, and ---")
 		return
 	}
-	if delim, closed := frontMatterClosed(b.doc.src); !closed {
+	if delim, closed := frontMatterClosed(b.src); !closed {
 		addError(b.pc, 0, "front matter is not closed: end it with a line %s after its last field", delim)
 		return
 	}
@@ -75,7 +75,7 @@ func (b *builder) meta(data *frontmatter.Data) {
 // yamlErrors reports YAML errors at file lines: the front matter's first
 // line is the file's second, after the opening ---.
 func (b *builder) yamlErrors(err error) {
-	for _, e := range diag.YAML(err, []string{"title", "description", "order", "draft", "date"}, 2) {
+	for _, e := range diag.YAML(err, metaFields, 2) {
 		off := 0
 		if e.Line > 0 {
 			off = b.lineOffset(e.Line)
@@ -90,7 +90,7 @@ func (b *builder) lineOffset(line int) int {
 		return 0
 	}
 	off := b.lines.starts[line-1]
-	for off < len(b.doc.src) && (b.doc.src[off] == ' ' || b.doc.src[off] == '\t') {
+	for off < len(b.src) && (b.src[off] == ' ' || b.src[off] == '\t') {
 		off++
 	}
 	return off
@@ -100,10 +100,10 @@ func (b *builder) lineOffset(line int) int {
 func (b *builder) keyOffset(key string) int {
 	for line := 2; line < len(b.lines.starts); line++ {
 		off := b.lineOffset(line)
-		if bytes.HasPrefix(b.doc.src[off:], []byte(key+":")) {
+		if bytes.HasPrefix(b.src[off:], []byte(key+":")) {
 			return off
 		}
-		if bytes.HasPrefix(b.doc.src[off:], []byte("---")) {
+		if bytes.HasPrefix(b.src[off:], []byte("---")) {
 			break
 		}
 	}
@@ -114,9 +114,25 @@ func (b *builder) keyOffset(key string) int {
 // or the start of the file if none does: where an error about the
 // field's value belongs.
 func (d *Doc) MetaPos(key string) diag.Pos {
-	lines := newLineIndex(d.Name, d.src)
-	b := &builder{doc: d, lines: lines}
-	return lines.pos(b.keyOffset(key))
+	if pos, ok := d.metaPos[key]; ok {
+		return pos
+	}
+	return diag.Pos{File: d.Name, Line: 1, Col: 1}
+}
+
+// metaFields are the front matter's keys.
+var metaFields = []string{"title", "description", "order", "draft", "date"}
+
+// metaPositions finds where the front matter sets each of its keys, for
+// MetaPos: the source is not kept once parsed.
+func (b *builder) metaPositions() map[string]diag.Pos {
+	m := make(map[string]diag.Pos)
+	for _, key := range metaFields {
+		if off := b.keyOffset(key); off > 0 {
+			m[key] = b.pos(off)
+		}
+	}
+	return m
 }
 
 // frontMatterClosed reports whether front matter that src opens with a

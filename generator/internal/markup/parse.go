@@ -3,9 +3,9 @@ package markup
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/gohugoio/hugo-goldmark-extensions/passthrough"
@@ -29,12 +29,12 @@ import (
 // A Parser parses articles. It is safe for concurrent use.
 type Parser struct {
 	md   goldmark.Markdown
-	math mathTransformer
+	math *mathCache
 }
 
 // NewParser returns a parser with the project's Markdown dialect.
 func NewParser() *Parser {
-	return &Parser{md: newMarkdown(), math: mathTransformer{cache: new(sync.Map)}}
+	return &Parser{md: newMarkdown(), math: newMathCache()}
 }
 
 // newMarkdown configures goldmark with the project's extensions; options
@@ -116,11 +116,16 @@ func (p *Parser) Parse(name string, src []byte) (*Doc, error) {
 	}
 	pc := parser.NewContext()
 	root := p.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
-	d := &Doc{Name: name, src: src, root: root, Targets: make(map[string]*Target), links: make(map[ast.Node]*Link)}
-	b := &builder{doc: d, pc: pc, lines: lines, ids: make(map[string]int)}
+	d := &Doc{Name: name, Targets: make(map[string]*Target)}
+	st := &renderState{doc: d, links: make(map[ast.Node]*Link), math: &mathSession{cache: p.math, pc: pc, src: src}}
+	root.SetAttributeString(stateKey, st)
+	b := &builder{doc: d, st: st, src: src, root: root, pc: pc, lines: lines, ids: make(map[string]int)}
 	b.meta(frontmatter.Get(pc))
-	p.math.Transform(root.(*ast.Document), text.NewReader(src), pc)
+	d.metaPos = b.metaPositions()
+	displayInParagraphs(root)
 	b.walk()
+	rec := p.renderBody(root, src)
+	d.body, d.size, d.holes = slices.Clip(rec.pieces), rec.size, rec.holes
 
 	var errs diag.List
 	if list, ok := pc.Get(errorsKey).(*[]offsetError); ok {
@@ -132,10 +137,28 @@ func (p *Parser) Parse(name string, src []byte) (*Doc, error) {
 	return d, errs.Err()
 }
 
+// renderBody renders the tree into the pieces of the article's HTML, one
+// block at a time, letting go of each block once it is rendered.
+func (p *Parser) renderBody(root ast.Node, src []byte) *recorder {
+	rec := new(recorder)
+	for c := root.FirstChild(); c != nil; {
+		next := c.NextSibling()
+		// The node renderers write to the recorder, which cannot fail.
+		_ = p.md.Renderer().Render(rec, src, c)
+		root.RemoveChild(root, c)
+		c = next
+	}
+	rec.cut()
+	return rec
+}
+
 // builder collects a parsed article's directives, numbers its figures,
 // equations and sections, and checks its ids.
 type builder struct {
 	doc   *Doc
+	st    *renderState
+	src   []byte
+	root  ast.Node
 	pc    parser.Context
 	lines *lineIndex
 	ids   map[string]int // id to the offset that defined it
@@ -146,9 +169,9 @@ type builder struct {
 }
 
 func (b *builder) walk() {
-	src := b.doc.src
+	src := b.src
 	paragraph := 0 // the HTML elements open as the current paragraph started
-	ast.Walk(b.doc.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+	ast.Walk(b.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		switch n.(type) {
 		case *ast.Paragraph, *ast.TextBlock, *ast.Heading, *extast.TableCell:
 			if entering {
@@ -204,7 +227,7 @@ func (b *builder) walk() {
 		case *extast.Footnote:
 			b.doc.IDs = append(b.doc.IDs, fmt.Sprintf("fn:%d", n.Index))
 		case *ast.Text:
-			if i := bytes.Index(n.Segment.Value(b.doc.src), []byte("{#eq-")); i >= 0 {
+			if i := bytes.Index(n.Segment.Value(b.src), []byte("{#eq-")); i >= 0 {
 				addError(b.pc, n.Segment.Start+i, "an equation label belongs right after display math that starts its own line: $$ ... $$ {#eq-name}")
 			}
 		case *directiveNode:
@@ -228,7 +251,7 @@ func (b *builder) walk() {
 func (b *builder) addLink(n ast.Node, l *Link) {
 	if l != nil {
 		b.doc.Links = append(b.doc.Links, l)
-		b.doc.links[n] = l
+		b.st.links[n] = l
 	}
 }
 

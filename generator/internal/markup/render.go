@@ -1,10 +1,7 @@
 package markup
 
 import (
-	"bytes"
 	"fmt"
-	stdhtml "html"
-	"io"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/renderer"
@@ -34,23 +31,16 @@ func (n *figLabelNode) Kind() ast.NodeKind         { return kindFigLabel }
 func (n *secNumNode) Dump(src []byte, level int)   { ast.DumpHelper(n, src, level, nil, nil) }
 func (n *figLabelNode) Dump(src []byte, level int) { ast.DumpHelper(n, src, level, nil, nil) }
 
-// renderState is what the node renderers need of the render under way. It
-// is kept on the document node, where the shared renderers can reach it.
+// renderState is what the node renderers need while an article is
+// parsed and rendered. It is kept on the document node, where the shared
+// renderers can reach it.
 type renderState struct {
-	doc *Doc
-	r   Resolver
+	doc   *Doc
+	links map[ast.Node]*Link // the node of each of the article's Links
+	math  *mathSession
 }
 
 const stateKey = "markup-render"
-
-// Render writes the article's body as HTML, asking r for what directives
-// and links refer to. A Doc must not be rendered by two goroutines at
-// once.
-func (p *Parser) Render(w io.Writer, d *Doc, r Resolver) error {
-	d.root.SetAttributeString(stateKey, &renderState{d, r})
-	defer d.root.RemoveAttributes()
-	return p.md.Renderer().Render(w, d.src, d.root)
-}
 
 // stateOf returns the state of the render under way, or nil if the tree
 // is rendered by goldmark alone, as the conformance test does.
@@ -59,8 +49,6 @@ func stateOf(n ast.Node) *renderState {
 	st, _ := v.(*renderState)
 	return st
 }
-
-func resolverOf(n ast.Node) Resolver { return stateOf(n).r }
 
 // nodeRenderer renders the project's nodes, and links and images. It
 // takes goldmark's HTML options, such as XHTML, as goldmark's own renderer
@@ -89,83 +77,65 @@ func (nr *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 
 func renderFigure(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*figureNode)
-	if n.fig == nil {
+	rec := holes(w)
+	switch {
+	case n.fig == nil || rec == nil:
 		return ast.WalkSkipChildren, nil
-	}
-	if n.fig.Run {
-		// A run draws nothing, but what refers to it (a :check's numbers)
-		// links to it: it says where its numbers come from.
+	case n.fig.Run:
 		if entering {
-			_, source := resolverOf(n).Figure(n.fig)
-			fmt.Fprintf(w, "<p class=\"run\" id=\"%s\">%s</p>\n", n.fig.ID, source)
+			rec.hole(runHole{n.fig})
 		}
 		return ast.WalkSkipChildren, nil
+	case entering:
+		rec.hole(figureOpen{n.fig})
+	default:
+		rec.hole(figureClose{})
 	}
-	if entering {
-		var media string
-		media, n.links = resolverOf(n).Figure(n.fig)
-		fmt.Fprintf(w, "<figure class=\"figure\" id=\"%s\">\n%s\n<figcaption>\n", n.fig.ID, media)
-		return ast.WalkContinue, nil
-	}
-	fmt.Fprintf(w, "%s</figcaption>\n</figure>\n", n.links)
 	return ast.WalkContinue, nil
 }
 
 func renderDirective(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
-	if entering {
-		w.WriteString(resolverOf(node).Inline(node.(*directiveNode).d))
+	if rec := holes(w); rec != nil && entering {
+		rec.hole(inlineHole{node.(*directiveNode).d})
 	}
 	return ast.WalkSkipChildren, nil
 }
 
 func renderRef(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
-	if entering {
-		text, href := resolverOf(node).Ref(node.(*refNode).r)
-		fmt.Fprintf(w, `<a class="ref" href="%s">%s</a>`, stdhtml.EscapeString(href), stdhtml.EscapeString(text))
+	if rec := holes(w); rec != nil && entering {
+		rec.hole(refHole{node.(*refNode).r})
 	}
 	return ast.WalkSkipChildren, nil
 }
 
 func renderCite(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
-	if !entering {
-		return ast.WalkSkipChildren, nil
+	if rec := holes(w); rec != nil && entering {
+		rec.hole(citeHole{node.(*citeNode).cites})
 	}
-	r := resolverOf(node)
-	var b bytes.Buffer
-	b.WriteString(`<span class="cite">[`)
-	for i, c := range node.(*citeNode).cites {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(r.Cite(c))
-		if c.Locator != "" {
-			b.WriteString(", " + stdhtml.EscapeString(c.Locator))
-		}
-	}
-	b.WriteString("]</span>")
-	w.Write(b.Bytes())
 	return ast.WalkSkipChildren, nil
 }
 
 func renderMath(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
-	if entering {
-		w.WriteString(node.(*mathNode).mathml)
+	if st := stateOf(node); st != nil && entering {
+		w.WriteString(st.math.inline(node.(*mathNode)))
 	}
 	return ast.WalkSkipChildren, nil
 }
 
 func renderMathBlock(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
-	if !entering {
+	st := stateOf(node)
+	if st == nil || !entering {
 		return ast.WalkSkipChildren, nil
 	}
 	n := node.(*mathBlock)
+	mathml := st.math.display(n)
 	// The math scrolls inside its own box when it is wider than the
 	// column, so the number stays in view beside it.
 	if n.number == 0 {
-		fmt.Fprintf(w, "<div class=\"equation\"><div class=\"eq-body\">%s</div></div>\n", n.mathml)
+		fmt.Fprintf(w, "<div class=\"equation\"><div class=\"eq-body\">%s</div></div>\n", mathml)
 		return ast.WalkSkipChildren, nil
 	}
-	fmt.Fprintf(w, "<div class=\"equation\" id=\"%s\"><div class=\"eq-body\">%s</div><span class=\"eqno\">(%d)</span></div>\n", n.id, n.mathml, n.number)
+	fmt.Fprintf(w, "<div class=\"equation\" id=\"%s\"><div class=\"eq-body\">%s</div><span class=\"eqno\">(%d)</span></div>\n", n.id, mathml, n.number)
 	return ast.WalkSkipChildren, nil
 }
 

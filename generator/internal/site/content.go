@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"cmp"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -154,16 +155,17 @@ func (b *Builder) parse(s source) (*article, error) {
 	// which would hide the front matter's opening line.
 	src = bytes.TrimPrefix(src, []byte("\ufeff"))
 	a := &article{path: s.path, slug: slugOf(s.rel)}
+	sum := sha256.Sum256(src)
 	b.mu.Lock()
 	prev, ok := b.parsed[s.path]
 	b.mu.Unlock()
-	if ok && prev.src == string(src) {
+	if ok && prev.sum == sum {
 		a.doc = prev.doc
 		return a, prev.err
 	}
 	doc, err := b.parser.Parse(s.path, src)
 	b.mu.Lock()
-	b.parsed[s.path] = parsed{string(src), doc, err}
+	b.parsed[s.path] = parsed{sum, doc, err}
 	b.mu.Unlock()
 	a.doc = doc
 	return a, err

@@ -7,10 +7,11 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"io"
 	"maps"
 	"slices"
 	"strings"
-	"sync"
+	"unicode/utf8"
 
 	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/generator/internal/markup"
@@ -89,10 +90,7 @@ type usedBy struct{ URL, Label string }
 // newRenderer returns a renderer of the pages of a build.
 func newRenderer(b *Builder, ix *index) (*renderer, error) {
 	_, urls := assetFiles()
-	r := &renderer{b: b, ix: ix, assets: urls(b.cfg.Base), bodies: make(map[*article]*body)}
-	for _, a := range ix.content.all() {
-		r.bodies[a] = new(body)
-	}
+	r := &renderer{b: b, ix: ix, assets: urls(b.cfg.Base)}
 	var err error
 	r.chrome, err = newChrome(r.base("", "", ""))
 	return r, err
@@ -104,30 +102,6 @@ type renderer struct {
 	ix     *index
 	assets assetURLs
 	chrome chrome
-	bodies map[*article]*body // each rendered once, for its page and the feed
-}
-
-// A body is an article's text as HTML, without the page around it.
-type body struct {
-	once sync.Once
-	html string
-	res  *pageResolver // what it cites
-	err  error
-}
-
-// body renders an article's text, once a build whoever asks first.
-func (r *renderer) body(a *article) *body {
-	b := r.bodies[a]
-	b.once.Do(func() {
-		var buf bytes.Buffer
-		buf.Grow(3 * a.doc.Len()) // HTML runs to about three times its Markdown
-		b.res = r.ix.resolver(a)
-		if err := r.b.parser.Render(&buf, a.doc, b.res); err != nil {
-			b.err = fmt.Errorf("%s: rendering: %w", a.path, err)
-		}
-		b.html = buf.String()
-	})
-	return b
 }
 
 func (r *renderer) base(title, description, canonicalPath string) page {
@@ -147,10 +121,36 @@ func (r *renderer) base(title, description, canonicalPath string) page {
 
 func (r *renderer) execute(name string, p page) ([]byte, error) {
 	var buf bytes.Buffer
-	buf.Grow(len(p.Body) + 8<<10) // the body and the page around it
+	buf.Grow(8 << 10)
 	if err := pageTemplates[name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		return nil, fmt.Errorf("template %s: %w", name, err)
 	}
+	return buf.Bytes(), nil
+}
+
+// bodyMark stands for an article's text in its page while the page around
+// it is made: the text is then written straight into the page, which is
+// the largest thing a build holds, rather than copied into it.
+const bodyMark = "\x00body\x00"
+
+// executeArticle makes the page of an article around its text.
+func (r *renderer) executeArticle(name string, p page, a *article, res *pageResolver) ([]byte, error) {
+	p.Body = bodyMark
+	around, err := r.execute(name, p)
+	if err != nil {
+		return nil, err
+	}
+	before, after, ok := bytes.Cut(around, []byte(bodyMark))
+	if !ok {
+		return nil, fmt.Errorf("template %s: no place for the text", name)
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(around) + a.doc.Len())
+	buf.Write(before)
+	if err := r.b.parser.Render(&buf, a.doc, res); err != nil {
+		return nil, fmt.Errorf("%s: rendering: %w", a.path, err)
+	}
+	buf.Write(after)
 	return buf.Bytes(), nil
 }
 
@@ -164,13 +164,8 @@ func (r *renderer) links() []link {
 
 // article renders the home page or an article.
 func (r *renderer) article(a *article, number int) ([]byte, error) {
-	body := r.body(a)
-	if body.err != nil {
-		return nil, body.err
-	}
-	res := body.res
+	res := r.ix.resolver(a)
 	p := r.base(a.doc.Meta.Title, a.doc.Meta.Description, r.ix.pageURL(a))
-	p.Body = template.HTML(body.html)
 	p.TOC = tocHTML(a.doc.TOC)
 	for _, key := range sortedByValue(res.cites) {
 		e, _ := r.ix.content.bib.Lookup(key)
@@ -178,7 +173,7 @@ func (r *renderer) article(a *article, number int) ([]byte, error) {
 	}
 	if a.slug == "" {
 		p.Articles = r.links()
-		return r.execute("home", p)
+		return r.executeArticle("home", p, a, res)
 	}
 	arts := r.ix.content.articles
 	if i := number - 1; i > 0 {
@@ -187,7 +182,7 @@ func (r *renderer) article(a *article, number int) ([]byte, error) {
 	if i := number - 1; i+1 < len(arts) {
 		p.Next = &link{URL: r.ix.pageURL(arts[i+1]), Title: arts[i+1].doc.Meta.Title}
 	}
-	return r.execute("article", p)
+	return r.executeArticle("article", p, a, res)
 }
 
 // tocHTML writes a table of contents as nested ordered lists. Building it
@@ -300,8 +295,13 @@ func (r *renderer) feed() []byte {
 			fmt.Fprintf(&b, "<updated>%sT00:00:00Z</updated>\n", updated)
 		}
 		fmt.Fprintf(&b, "<summary>%s</summary>\n", xmlEscape(a.doc.Meta.Description))
-		// A text that failed to render fails its page, which reports it.
-		fmt.Fprintf(&b, "<content type=\"html\" xml:base=\"%s\">%s</content>\n</entry>\n", u, xmlEscape(r.body(a).html))
+		if a.doc.Len() <= maxFeedText {
+			fmt.Fprintf(&b, "<content type=\"html\" xml:base=\"%s\">", u)
+			// A text that fails to render fails its page, which says so.
+			_ = r.b.parser.Render(&xmlText{w: &b}, a.doc, r.ix.resolver(a))
+			b.WriteString("</content>\n")
+		}
+		b.WriteString("</entry>\n")
 	}
 	b.WriteString("</feed>\n")
 	return b.Bytes()
@@ -312,6 +312,38 @@ func (r *renderer) feed() []byte {
 // where the host serves the folder at its root too.
 func (r *renderer) robots() []byte {
 	return []byte(fmt.Sprintf("User-agent: *\nAllow: /\n\nSitemap: %s\n", r.ix.abs(r.ix.base+"sitemap.xml")))
+}
+
+// maxFeedText is the longest text, in bytes of HTML, the feed carries: a
+// longer article is in the feed by its summary and address alone. Feed
+// readers are not made for books, and the feed would otherwise double the
+// memory a build of a long article takes.
+const maxFeedText = 1 << 20
+
+// xmlText writes what it is given as escaped XML text. What it is given
+// may end in the middle of a character, which it keeps for the next write.
+type xmlText struct {
+	w     io.Writer
+	carry []byte
+}
+
+func (x *xmlText) Write(p []byte) (int, error) {
+	n := len(p)
+	if len(x.carry) > 0 {
+		p = append(x.carry, p...)
+		x.carry = nil
+	}
+	cut := len(p)
+	for i := len(p) - 1; i >= 0 && i >= len(p)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(p[i]) {
+			if !utf8.FullRune(p[i:]) {
+				cut = i
+			}
+			break
+		}
+	}
+	x.carry = append([]byte(nil), p[cut:]...)
+	return n, xml.EscapeText(x.w, p[:cut])
 }
 
 func xmlEscape(s string) string {

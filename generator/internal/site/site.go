@@ -75,6 +75,7 @@ package site
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"runtime"
@@ -171,7 +172,7 @@ type Builder struct {
 
 // parsed is an article parsed earlier, kept with the source it came from.
 type parsed struct {
-	src string
+	sum [sha256.Size]byte // of the source: an article may be large
 	doc *markup.Doc
 	err error
 }

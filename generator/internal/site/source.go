@@ -1,9 +1,9 @@
 package site
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -171,9 +171,12 @@ func readRegular(name string) ([]byte, error) {
 	if !info.Mode().IsRegular() {
 		return nil, errors.New(notAFile(info.Mode()))
 	}
-	data, err := io.ReadAll(f)
-	if err != nil {
+	// Read into a buffer of the file's size, not one that doubles as it
+	// goes: an article is held while it is parsed, and may be large.
+	var buf bytes.Buffer
+	buf.Grow(int(info.Size()) + bytes.MinRead)
+	if _, err := buf.ReadFrom(f); err != nil {
 		return nil, unwrapPathError(err)
 	}
-	return data, nil
+	return buf.Bytes(), nil
 }
