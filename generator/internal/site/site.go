@@ -47,6 +47,7 @@
 //	assets/                 CSS and fonts, named by content hash
 //	404.html sitemap.xml robots.txt
 //	feed.xml                an Atom feed of the articles, each with its whole text
+//	                        (up to a megabyte of HTML; a longer one by its summary)
 //	_headers                caching and types for Netlify and Cloudflare Pages
 //
 // Every output file has exactly one owner: a content file copied as it
