@@ -26,7 +26,6 @@ type figureNode struct {
 	// reported; nothing more is said about it.
 	badAttrs bool
 	fig      *Figure
-	links    string // the resolver's links, kept between entering and leaving
 }
 
 func (n *figureNode) Kind() ast.NodeKind { return kindFigure }

@@ -144,8 +144,8 @@ func plainText(w util.BufWriter, src []byte, n ast.Node) {
 // writeHref writes the address of a link or image: the resolver's, for
 // one into the site, or the destination as written.
 func writeHref(w util.BufWriter, n ast.Node, dest []byte) {
-	if st := stateOf(n); st != nil && st.links[n] != nil {
-		holes(w).hole(hrefHole{st.links[n]})
+	if st, rec := stateOf(n), holes(w); st != nil && st.links[n] != nil && rec != nil {
+		rec.hole(hrefHole{st.links[n]})
 		return
 	}
 	w.Write(util.EscapeHTML(util.URLEscape(dest, true)))

@@ -117,7 +117,7 @@ func (p *Parser) Parse(name string, src []byte) (*Doc, error) {
 	pc := parser.NewContext()
 	root := p.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 	d := &Doc{Name: name, Targets: make(map[string]*Target)}
-	st := &renderState{doc: d, links: make(map[ast.Node]*Link), math: &mathSession{cache: p.math, pc: pc, src: src}}
+	st := &renderState{links: make(map[ast.Node]*Link), math: &mathSession{cache: p.math, pc: pc, src: src}}
 	root.SetAttributeString(stateKey, st)
 	b := &builder{doc: d, st: st, src: src, root: root, pc: pc, lines: lines, ids: make(map[string]int)}
 	b.meta(frontmatter.Get(pc))

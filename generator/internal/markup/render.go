@@ -35,7 +35,6 @@ func (n *figLabelNode) Dump(src []byte, level int) { ast.DumpHelper(n, src, leve
 // parsed and rendered. It is kept on the document node, where the shared
 // renderers can reach it.
 type renderState struct {
-	doc   *Doc
 	links map[ast.Node]*Link // the node of each of the article's Links
 	math  *mathSession
 }
