@@ -48,10 +48,10 @@ var convexReformulation = &lab.Experiment{
 		lab.Int("runs", 20, 4, 40, "the number of training runs, from independent random starts, at each width"),
 	},
 	Alt: func(a lab.Args) string {
-		return fmt.Sprintf("Two panels. Left: %d data points, the piecewise-linear fit of the network rebuilt from the convex program's solution, "+
-			"with its kinks at data points, and the fit of one training run that stopped above the optimum. "+
-			"Right: the final objective of every training run at widths 2, 4, 8, 16 and 32, with the convex optimum p* as a dashed line: "+
-			"no run lies below the line; at the narrowest widths every run lies above it, at the wider ones many runs sit on it and some stop above.", a.Int("points"))
+		return fmt.Sprintf("Two panels. Top: %d data points, the piecewise-linear fit of the network rebuilt from the convex program's solution, "+
+			"one kink per unit, and the fit of one training run that stopped above the optimum. "+
+			"Bottom: the final objective of every training run at widths 2, 4, 8, 16 and 32, on a logarithmic axis, with the convex optimum p* as a dashed line: "+
+			"no run lies below the line; at narrow widths most runs lie above it, at the wider ones many runs sit on it and some stop above.", a.Int("points"))
 	},
 	Run: runConvexReformulation,
 }

@@ -108,6 +108,16 @@
 // is the mean loss along such a curve as a function of its control point,
 // a Differentiable that the trainers minimise.
 //
+// # Convex by design
+//
+// [ICNN] is an input-convex network (Amos, Xu and Kolter 2017): convex in
+// its input when its z-path weights are non-negative, with [ICNNFit] its
+// mean square error and gradient. [ShallowReLU] is the training objective
+// of a two-layer ReLU network on one-dimensional inputs with weight decay,
+// and [ConvexReLU] the convex program of Pilanci and Ergen (2020) with the
+// same optimal value: its Solve returns a minimiser with a certified
+// duality gap, and its Network rebuilds the weights of a ShallowReLU from any of its points.
+//
 // # Cost and concurrency
 //
 // Objectives process one example at a time in preallocated workspaces, so
@@ -115,5 +125,5 @@
 // safe for concurrent use; a Net is immutable and is. Sizes that do not match
 // are programmer errors and panic with a message prefixed "nn: ". A
 // GaussianTeacher keeps scratch space and its last point too, and is not
-// safe for concurrent use either.
+// safe for concurrent use either; so do ICNNFit, ShallowReLU and ConvexReLU.
 package nn
