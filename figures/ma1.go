@@ -230,7 +230,7 @@ func runMA1Likelihood(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.
 	r.Check("dense-agrees", "the innovations algorithm agrees with a Cholesky factorisation of the full covariance matrix",
 		math.Abs(denseLo-nLo) <= 1e-10*math.Abs(nLo), "NLL(%.6f) = %.12f by innovations and %.12f by Cholesky", lo, nLo, denseLo)
 
-	p := lab.NewPlot("", "θ (logarithmic scale)", "NLL(θ) − NLL(θ̂)")
+	p := lab.NewPlot("", "θ (logarithmic scale)", "NLL(θ) − min NLL")
 	p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, maTicks{}
 	p.X.Min, p.X.Max = 0.1, 10
 	line, err := lab.Series(curve, 0, false)

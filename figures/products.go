@@ -146,8 +146,11 @@ func runProductSurface(ctx context.Context, args lab.Args, _ *rand.Rand) (*lab.R
 		// Contours at 1/64 and 1/16 make the rise visible on the map: the
 		// segment crosses the first on its way up and touches the second at
 		// its midpoint, where f = 1/16. The colours saturate at 1/2, so that
-		// the low ground near the axes is not all one shade.
+		// the low ground near the axes is not all one shade, and follow the
+		// square root of f, which sets small values apart from zero.
 		heat, lines := lab.Surface(g, lab.Sequential(), 0, 0.5, []float64{1.0 / 64, 1.0 / 16, 0.25, 0.5, 1, 2})
+		heat.Scale = lab.PowerScale(0.5)
+		heat.Label = "x²y²"
 		seg, err := lab.Series(plotter.XYs{{X: a[0], Y: a[1]}, {X: b[0], Y: b[1]}}, 1, false)
 		if err != nil {
 			return nil, err

@@ -138,8 +138,6 @@ func runQuasiconvexBump(ctx context.Context, args lab.Args, _ *rand.Rand) (*lab.
 	// Sequential runs light to dark with the value; reverse it so the
 	// minimum, the lowest value, is the darkest.
 	heat.Palette = lab.Reversed(lab.Sequential())
-	rev := heat.Palette.Colors()
-	heat.Underflow, heat.Overflow = rev[0], rev[len(rev)-1]
 	var circle plotter.XYs
 	for k := 0; k <= 120; k++ {
 		a := 2 * math.Pi * float64(k) / 120

@@ -1,11 +1,8 @@
 package lab
 
 import (
-	"bytes"
-	"fmt"
 	"image/color"
 	"math"
-	"regexp"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -13,59 +10,139 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgsvg"
 )
 
-// The house size of one panel, in points. At the page column's width the
-// text is about body size, and it stays legible scaled down to a phone.
+// The house size of one panel, in points. A figure is shown as wide as
+// the page's column, at most: on a phone, about 335 CSS pixels for the
+// 360 points of a panel, which keeps the house text (12 points, and never
+// less) above 11 pixels.
 const (
 	PanelWidth  = 360
 	PanelHeight = 240
 )
 
+// houseTextSize is the size of the figures' text in points: tick labels,
+// axis labels, legends, annotations. Nothing is smaller.
+const houseTextSize = 12
+
+// The font stacks of figure text. Figures are laid out with the metrics of
+// the Liberation fonts, which the SVG names but does not embed; the stacks
+// list the fonts with the same metrics first (Arimo, Arial and Helvetica
+// for the sans-serif), so that text fits where it was measured, then the
+// rest of the page's own stack. SansFamily is also the stack of the pages'
+// captions, so that a figure and its caption share a typeface.
+const (
+	SansFamily  = `'Liberation Sans', Arimo, Arial, Helvetica, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif`
+	serifFamily = `'Liberation Serif', Tinos, 'Times New Roman', Times, serif`
+	monoFamily  = `'Liberation Mono', Cousine, 'Courier New', monospace`
+)
+
 // Palette is the Okabe–Ito palette, distinguishable with the common forms
-// of colour blindness. Series take its colours in order.
+// of colour blindness, with its lighter colours (purple, orange, sky blue,
+// yellow) darkened just enough to stand out from white paper by the 3:1
+// that WCAG asks of meaningful marks. Series take its colours in order; in
+// the dark scheme each is replaced by a variant that stands out as well
+// from dark paper.
 var Palette = []color.Color{
 	color.NRGBA{0x00, 0x72, 0xB2, 0xff}, // blue
 	color.NRGBA{0xD5, 0x5E, 0x00, 0xff}, // vermilion
 	color.NRGBA{0x00, 0x9E, 0x73, 0xff}, // bluish green
-	color.NRGBA{0xCC, 0x79, 0xA7, 0xff}, // reddish purple
-	color.NRGBA{0xE6, 0x9F, 0x00, 0xff}, // orange
-	color.NRGBA{0x56, 0xB4, 0xE9, 0xff}, // sky blue
-	color.NRGBA{0xF0, 0xE4, 0x42, 0xff}, // yellow
+	color.NRGBA{0xC8, 0x75, 0xA3, 0xff}, // reddish purple
+	color.NRGBA{0xC0, 0x84, 0x00, 0xff}, // orange
+	color.NRGBA{0x30, 0x98, 0xCB, 0xff}, // sky blue
+	color.NRGBA{0x9A, 0x93, 0x00, 0xff}, // yellow
 	color.NRGBA{0x00, 0x00, 0x00, 0xff}, // black
 }
 
-// Gray is for reference lines and other marks that should recede.
+// Gray is for reference lines and other marks that should recede. It
+// stands out from paper of either scheme by more than 3:1.
 var Gray = color.NRGBA{0x88, 0x88, 0x88, 0xff}
+
+// The colours of the dark scheme's paper and ink: the page's own.
+var (
+	white     = color.NRGBA{0xff, 0xff, 0xff, 0xff}
+	black     = color.NRGBA{0x00, 0x00, 0x00, 0xff}
+	darkPaper = color.NRGBA{0x1E, 0x1F, 0x23, 0xff}
+	darkInk   = color.NRGBA{0xE6, 0xE6, 0xE3, 0xff}
+	gridColor = color.NRGBA{0xE4, 0xE4, 0xE4, 0xff}
+	// contourColor draws contour lines over heat maps, in both schemes:
+	// the maps keep the order of their lightness in the dark scheme.
+	contourColor = color.NRGBA{0x30, 0x30, 0x30, 0xff}
+)
+
+// A role is a house colour with its variant for the dark scheme.
+type role struct {
+	name        string
+	light, dark color.NRGBA
+}
+
+var roles = []role{
+	{"paper", white, darkPaper},
+	{"ink", black, darkInk},
+	{"grid", gridColor, color.NRGBA{0x34, 0x35, 0x3A, 0xff}},
+	{"c0", Palette[0].(color.NRGBA), color.NRGBA{0x3A, 0x8B, 0xCE, 0xff}},
+	{"c1", Palette[1].(color.NRGBA), color.NRGBA{0xDB, 0x63, 0x09, 0xff}},
+	{"c2", Palette[2].(color.NRGBA), color.NRGBA{0x00, 0x9E, 0x73, 0xff}},
+	{"c3", Palette[3].(color.NRGBA), color.NRGBA{0xCC, 0x79, 0xA7, 0xff}},
+	{"c4", Palette[4].(color.NRGBA), color.NRGBA{0xE6, 0x9F, 0x00, 0xff}},
+	{"c5", Palette[5].(color.NRGBA), color.NRGBA{0x56, 0xB4, 0xE9, 0xff}},
+	{"c6", Palette[6].(color.NRGBA), color.NRGBA{0xF0, 0xE4, 0x42, 0xff}},
+}
+
+// roleOf returns the role of a house colour.
+func roleOf(c color.NRGBA) (role, bool) {
+	for _, r := range roles {
+		if r.light == c {
+			return r, true
+		}
+	}
+	return role{}, false
+}
 
 // Font returns the house font at the given size in points.
 func Font(size float64) font.Font {
 	return font.Font{Typeface: "Liberation", Variant: "Sans", Size: vg.Length(size)}
 }
 
-// NewPlot returns a plot in the house style: sans-serif labels sized for
-// the page, a light grid, axes labelled with the symbols used in the prose.
+// NewPlot returns a plot in the house style: sans-serif text of the house
+// size, a light grid, axes labelled with the symbols used in the prose.
+// Its legend, if entries are added, is placed when the figure is drawn
+// where it hides no data: in a corner of the data area that is empty
+// (Legend.Top and Legend.Left say which corner to try first), or else
+// above the data area.
 func NewPlot(title, xLabel, yLabel string) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = title
-	p.Title.TextStyle.Font = Font(12)
+	p.Title.TextStyle.Font = Font(houseTextSize + 1)
 	p.Title.Padding = vg.Points(6)
 	p.X.Label.Text, p.Y.Label.Text = xLabel, yLabel
 	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
-		ax.Label.TextStyle.Font = Font(12)
-		ax.Tick.Label.Font = Font(11)
+		ax.Label.TextStyle.Font = Font(houseTextSize)
+		ax.Tick.Label.Font = Font(houseTextSize)
 		ax.Tick.Marker = Ticks{plot.DefaultTicks{}}
 		ax.Padding = vg.Points(2)
 	}
-	p.Legend.TextStyle.Font = Font(11)
+	p.Legend.TextStyle.Font = Font(houseTextSize)
 	p.Legend.Top = true
 	p.Legend.ThumbnailWidth = vg.Points(18)
-	grid := plotter.NewGrid()
-	grid.Vertical.Color = color.Gray{0xe4}
-	grid.Horizontal.Color = color.Gray{0xe4}
-	p.Add(grid)
+	// gonum spaces legend entries by the text's ascent alone; this leaves
+	// room for descenders and a little air.
+	p.Legend.Padding = vg.Points(houseTextSize * 0.4)
+	g := plotter.NewGrid()
+	g.Vertical.Color, g.Horizontal.Color = gridColor, gridColor
+	p.Add(grid{g})
 	return p
+}
+
+// grid is the house grid: light lines at the major ticks. It is not data,
+// so a legend may cover it.
+type grid struct{ *plotter.Grid }
+
+func (g grid) Plot(c draw.Canvas, p *plot.Plot) {
+	if _, ok := canvasOf(c.Canvas).(*recorder); ok {
+		return
+	}
+	g.Grid.Plot(c, p)
 }
 
 // Ticks wraps a tick marker so that its labels are typeset like the
@@ -85,8 +162,7 @@ func (t Ticks) Ticks(min, max float64) []plot.Tick {
 // SquareHeight returns the height of a panel of the given width (points)
 // whose data area is square, so that circles in the data look round.
 func SquareHeight(p *plot.Plot, width float64) float64 {
-	c := draw.New(vgsvg.New(vg.Length(width), vg.Length(width)))
-	da := p.DataCanvas(c)
+	da := p.DataCanvas(draw.New(newRecorder(vg.Length(width), vg.Length(width))))
 	w, h := da.Max.X-da.Min.X, da.Max.Y-da.Min.Y
 	return width + float64(w-h)
 }
@@ -137,71 +213,18 @@ func Points(xys plotter.XYs, i int) (*plotter.Scatter, error) {
 	return s, nil
 }
 
-// render draws the result's plots as one SVG document.
-func (r *Result) render() ([]byte, error) {
-	if len(r.Plots) == 0 {
-		return nil, nil
+// Labels returns texts written at xys in the house font, each centred
+// above its point (offset by a few points, to clear a marker there), in
+// ink that follows the reader's scheme.
+func Labels(xys plotter.XYs, texts []string) (*plotter.Labels, error) {
+	l, err := plotter.NewLabels(plotter.XYLabels{XYs: xys, Labels: texts})
+	if err != nil {
+		return nil, err
 	}
-	cols := r.Cols
-	if cols <= 0 || cols > len(r.Plots) {
-		cols = len(r.Plots)
+	for i := range l.TextStyle {
+		l.TextStyle[i].Font = Font(houseTextSize)
+		l.TextStyle[i].XAlign = draw.XCenter
 	}
-	rows := (len(r.Plots) + cols - 1) / cols
-	w, h := r.Width, r.Height
-	if w == 0 {
-		w = PanelWidth
-	}
-	if h == 0 {
-		h = PanelHeight
-	}
-	c := vgsvg.New(vg.Length(w)*vg.Length(cols), vg.Length(h)*vg.Length(rows))
-	dc := draw.New(c)
-	if len(r.Plots) == 1 {
-		r.Plots[0].Draw(dc)
-	} else {
-		grid := make([][]*plot.Plot, rows)
-		for i := range grid {
-			grid[i] = make([]*plot.Plot, cols)
-		}
-		for i, p := range r.Plots {
-			grid[i/cols][i%cols] = p
-		}
-		tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Points(8), PadY: vg.Points(8)}
-		for i, row := range plot.Align(grid, tiles, dc) {
-			for j, canvas := range row {
-				if grid[i][j] != nil {
-					grid[i][j].Draw(canvas)
-				}
-			}
-		}
-	}
-	var buf bytes.Buffer
-	if _, err := c.WriteTo(&buf); err != nil {
-		return nil, fmt.Errorf("drawing the SVG: %w", err)
-	}
-	return tidySVG(buf.Bytes()), nil
-}
-
-var (
-	svgComment = regexp.MustCompile(`<!--[^>]*-->\n`)
-	svgFamily  = regexp.MustCompile(`font-family:Liberation (Sans|Serif|Mono)`)
-	svgImage   = regexp.MustCompile(`<image `)
-)
-
-// fallbacks are metric-compatible stand-ins for the Liberation fonts,
-// which the SVG names but, deliberately, does not embed.
-var fallbacks = map[string]string{
-	"Sans":  "font-family:'Liberation Sans',Arimo,Arial,Helvetica,sans-serif",
-	"Serif": "font-family:'Liberation Serif',Tinos,'Times New Roman',Times,serif",
-	"Mono":  "font-family:'Liberation Mono',Cousine,'Courier New',monospace",
-}
-
-// tidySVG gives every font a fallback, lets rasterised heat maps stretch to
-// their cells, and drops the generator's comment.
-func tidySVG(svg []byte) []byte {
-	svg = svgComment.ReplaceAll(svg, nil)
-	svg = svgFamily.ReplaceAllFunc(svg, func(m []byte) []byte {
-		return []byte(fallbacks[string(svgFamily.FindSubmatch(m)[1])])
-	})
-	return svgImage.ReplaceAll(svg, []byte(`<image preserveAspectRatio="none" `))
+	l.Offset = vg.Point{Y: vg.Points(5)}
+	return l, nil
 }

@@ -103,15 +103,12 @@ func mustBrewer(kind brewer.PaletteType, name string, n int) palette.Palette {
 }
 
 // Surface returns a heat map of g in the palette pal, spanning [lo, hi],
-// and dark contour lines at the given levels. The heat map is rasterised,
-// which keeps the SVG small.
-func Surface(g *Grid, pal palette.Palette, lo, hi float64, levels []float64) (*plotter.HeatMap, *plotter.Contour) {
-	heat := plotter.NewHeatMap(g, pal)
-	heat.Min, heat.Max = lo, hi
-	heat.Rasterized = true
-	heat.Underflow, heat.Overflow = pal.Colors()[0], pal.Colors()[len(pal.Colors())-1]
-	lines := plotter.NewContour(g, levels, colors{color.Gray{0x30}})
+// and contour lines at the given levels, which the heat map's colour bar
+// marks. The heat map is drawn as an image, which keeps the SVG small.
+func Surface(g *Grid, pal palette.Palette, lo, hi float64, levels []float64) (*HeatMap, *plotter.Contour) {
+	heat := &HeatMap{Grid: g, Palette: pal, Min: lo, Max: hi, Levels: levels}
+	lines := plotter.NewContour(g, levels, colors{contourColor})
 	lines.Min, lines.Max = lo, hi
-	lines.LineStyles[0].Width = vg.Points(0.6)
+	lines.LineStyles[0].Width = vg.Points(0.75)
 	return heat, lines
 }

@@ -1,0 +1,113 @@
+package lab
+
+import (
+	"image"
+	"math"
+	"strconv"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// The colour bar's measures, in points: the gap between the data area and
+// the bar, the bar's width, and the length of its ticks.
+const (
+	barGap   = 10
+	barWidth = 10
+	barTick  = 3
+)
+
+// barStyle is the style of the colour bar's text.
+func barStyle() text.Style {
+	return text.Style{Font: Font(houseTextSize), Handler: plot.DefaultTextHandler, Color: black}
+}
+
+// barTicks returns the values the colour bar labels: the heat map's own
+// ticks, or its contour levels, or evenly spaced values.
+func barTicks(h *HeatMap) []plot.Tick {
+	var ts []plot.Tick
+	switch {
+	case h.Ticks != nil:
+		ts = Ticks{h.Ticks}.Ticks(h.Min, h.Max)
+	case len(h.Levels) > 0:
+		for _, v := range h.Levels {
+			ts = append(ts, plot.Tick{Value: v, Label: Typeset(strconv.FormatFloat(v, 'g', -1, 64))})
+		}
+	default:
+		ts = Ticks{plot.DefaultTicks{}}.Ticks(h.Min, h.Max)
+	}
+	var in []plot.Tick
+	for _, t := range ts {
+		if t.Label != "" && t.Value >= h.Min && t.Value <= h.Max {
+			in = append(in, t)
+		}
+	}
+	return in
+}
+
+// colorBarWidth returns the width of the band right of the data area that
+// h's colour bar takes, with its labels.
+func colorBarWidth(h *HeatMap) vg.Length {
+	sty := barStyle()
+	var labels vg.Length
+	for _, t := range barTicks(h) {
+		labels = max(labels, sty.Width(t.Label))
+	}
+	w := barGap + barWidth + barTick + 3 + labels
+	if h.Label != "" {
+		w += 6 + sty.Height(h.Label)
+	}
+	return w
+}
+
+// drawColorBar draws h's colour bar in band, as tall as the data area:
+// the colours from Min at the bottom to Max at the top, a line across the
+// bar at each contour level (in the contour lines' colour, so each line
+// of the map can be matched to its value), and the labelled ticks.
+func drawColorBar(c vg.Canvas, band, data vg.Rectangle, h *HeatMap) {
+	x0 := band.Min.X + barGap
+	bar := vg.Rectangle{Min: vg.Point{X: x0, Y: data.Min.Y}, Max: vg.Point{X: x0 + barWidth, Y: data.Max.Y}}
+	light, dark := h.lut()
+	li, di := image.NewNRGBA(image.Rect(0, 0, 1, lutSize)), image.NewNRGBA(image.Rect(0, 0, 1, lutSize))
+	for i := range lutSize {
+		li.SetNRGBA(0, lutSize-1-i, light[i])
+		di.SetNRGBA(0, lutSize-1-i, dark[i])
+	}
+	drawImages(c, bar, li, di)
+
+	dc := draw.Canvas{Canvas: c, Rectangle: band}
+	y := func(v float64) vg.Length { return bar.Min.Y + vg.Length(h.norm(v))*(bar.Max.Y-bar.Min.Y) }
+	level := draw.LineStyle{Color: contourColor, Width: vg.Points(1.25)}
+	for _, v := range h.Levels {
+		if v >= h.Min && v <= h.Max {
+			dc.StrokeLine2(level, bar.Min.X, y(v), bar.Max.X, y(v))
+		}
+	}
+	tick := draw.LineStyle{Color: black, Width: vg.Points(0.5)}
+	sty := barStyle()
+	sty.YAlign = draw.YCenter
+	last := vg.Length(math.Inf(-1))
+	var labels vg.Length
+	for _, t := range barTicks(h) {
+		at := y(t.Value)
+		dc.StrokeLine2(tick, bar.Max.X, at, bar.Max.X+barTick, at)
+		// Labels too close to the one below are left out; the tick stays.
+		if at-last < sty.Height(t.Label) {
+			continue
+		}
+		dc.FillText(sty, vg.Point{X: bar.Max.X + barTick + 3, Y: at}, t.Label)
+		labels = max(labels, sty.Width(t.Label))
+		last = at
+	}
+	if h.Label != "" {
+		// Read upwards, like the y axis's label, right of the tick labels.
+		ls := barStyle()
+		ls.Rotation = math.Pi / 2
+		ls.XAlign = draw.XCenter
+		ls.YAlign = draw.YTop
+		x := bar.Max.X + barTick + 3 + labels + 6
+		dc.FillText(ls, vg.Point{X: x, Y: (bar.Min.Y + bar.Max.Y) / 2}, h.Label)
+	}
+}
