@@ -412,7 +412,7 @@ func aeSeries(pts []aePoint, cls []aeClass, i int, align draw.XAlignment) (*plot
 		return nil, nil, err
 	}
 	for k := range l.TextStyle {
-		l.TextStyle[k].Font = lab.Font(10)
+		l.TextStyle[k].Font = lab.Font(12)
 		l.TextStyle[k].XAlign = align
 		l.TextStyle[k].YAlign = draw.YCenter
 	}

@@ -32,8 +32,8 @@ func barTicks(h *HeatMap) []plot.Tick {
 	case h.Ticks != nil:
 		ts = Ticks{h.Ticks}.Ticks(h.Min, h.Max)
 	case len(h.Levels) > 0:
-		for _, v := range h.Levels {
-			ts = append(ts, plot.Tick{Value: v, Label: Typeset(strconv.FormatFloat(v, 'g', -1, 64))})
+		for i, l := range levelLabels(h.Levels) {
+			ts = append(ts, plot.Tick{Value: h.Levels[i], Label: Typeset(l)})
 		}
 	default:
 		ts = Ticks{plot.DefaultTicks{}}.Ticks(h.Min, h.Max)
@@ -45,6 +45,34 @@ func barTicks(h *HeatMap) []plot.Tick {
 		}
 	}
 	return in
+}
+
+// levelLabels writes contour levels as briefly as is exact, and to three
+// significant digits at most unless more are needed to tell two apart:
+// 0.0625, 0.25 and 0.213, not 0.2128690285295237.
+func levelLabels(vs []float64) []string {
+	labels := make([]string, len(vs))
+	for extra := 0; extra <= 3; extra++ {
+		seen := make(map[string]bool)
+		distinct := true
+		for i, v := range vs {
+			labels[i] = strconv.FormatFloat(v, 'g', 3+extra, 64)
+			for p := 1; p < 3+extra; p++ {
+				if s := strconv.FormatFloat(v, 'g', p, 64); s == strconv.FormatFloat(v, 'g', -1, 64) {
+					labels[i] = s
+					break
+				}
+			}
+			if seen[labels[i]] {
+				distinct = false
+			}
+			seen[labels[i]] = true
+		}
+		if distinct {
+			break
+		}
+	}
+	return labels
 }
 
 // colorBarWidth returns the width of the band right of the data area that

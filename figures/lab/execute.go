@@ -51,6 +51,37 @@ func (o *Output) Check(name string) (Check, bool) {
 // takes longer than budget (DefaultBudget if zero) returns an error instead.
 // Checks that fail are not errors here: the caller decides what they mean.
 func Execute(ctx context.Context, a Args, budget time.Duration) (*Output, error) {
+	return guarded(ctx, a, budget, func(r *Result) (*Output, error) {
+		svg, err := r.SVG()
+		if err != nil {
+			return nil, err
+		}
+		out := &Output{SVG: string(svg), Values: r.Values, Checks: r.Checks}
+		if len(r.Data.Header) > 0 {
+			out.CSV = string(r.Data.CSV())
+		}
+		if e := a.Experiment(); e.Alt != nil {
+			out.Alt = e.Alt(a)
+		}
+		return out, nil
+	})
+}
+
+// PNG runs the experiment a belongs to, as Execute does, and draws its
+// figure as a PNG image for places that cannot show the SVG, such as the
+// picture of a page shared on social media: width pixels wide and, with
+// height 0, as tall as the figure's proportions make it, or else width ×
+// height pixels with the figure centred (see [Result.PNG]). The run is
+// the same as Execute's, so its figure is too, but nothing is cached:
+// call it for the few figures that need an image.
+func PNG(ctx context.Context, a Args, budget time.Duration, width, height int) ([]byte, error) {
+	return guarded(ctx, a, budget, func(r *Result) ([]byte, error) { return r.PNG(width, height) })
+}
+
+// guarded runs the experiment a belongs to and finishes its result, under
+// the time budget, turning a panic into an error.
+func guarded[T any](ctx context.Context, a Args, budget time.Duration, finish func(*Result) (T, error)) (T, error) {
+	var zero T
 	if budget <= 0 {
 		budget = DefaultBudget
 	}
@@ -58,7 +89,7 @@ func Execute(ctx context.Context, a Args, budget time.Duration) (*Output, error)
 	defer cancel()
 
 	type outcome struct {
-		out *Output
+		out T
 		err error
 	}
 	done := make(chan outcome, 1) // buffered: an abandoned run must not block
@@ -68,22 +99,27 @@ func Execute(ctx context.Context, a Args, budget time.Duration) (*Output, error)
 				done <- outcome{err: fmt.Errorf("panic: %v%s", v, panicSite())}
 			}
 		}()
-		out, err := run(ctx, a)
+		r, err := run(ctx, a)
+		if err != nil {
+			done <- outcome{err: err}
+			return
+		}
+		out, err := finish(r)
 		done <- outcome{out, err}
 	}()
 	select {
 	case o := <-done:
 		if errors.Is(o.err, context.DeadlineExceeded) && ctx.Err() == context.DeadlineExceeded {
-			return nil, overrun(budget)
+			return zero, overrun(budget)
 		}
 		return o.out, o.err
 	case <-ctx.Done():
 		// An experiment that ignores its context keeps its goroutine until
 		// it returns; the build goes on without it.
 		if ctx.Err() == context.DeadlineExceeded {
-			return nil, overrun(budget)
+			return zero, overrun(budget)
 		}
-		return nil, ctx.Err()
+		return zero, ctx.Err()
 	}
 }
 
@@ -91,10 +127,10 @@ func overrun(budget time.Duration) error {
 	return fmt.Errorf("ran longer than its time budget of %v", budget)
 }
 
-func run(ctx context.Context, a Args) (*Output, error) {
-	e := a.Experiment()
+// run runs the experiment and checks its result.
+func run(ctx context.Context, a Args) (*Result, error) {
 	rng := rand.New(rand.NewPCG(a.Seed(), 0x9e3779b97f4a7c15))
-	r, err := e.Run(ctx, a, rng)
+	r, err := a.Experiment().Run(ctx, a, rng)
 	if err != nil {
 		return nil, err
 	}
@@ -104,18 +140,7 @@ func run(ctx context.Context, a Args) (*Output, error) {
 	if err := r.validate(); err != nil {
 		return nil, err
 	}
-	svg, err := r.render()
-	if err != nil {
-		return nil, err
-	}
-	out := &Output{SVG: string(svg), Values: r.Values, Checks: r.Checks}
-	if len(r.Data.Header) > 0 {
-		out.CSV = string(r.Data.CSV())
-	}
-	if e.Alt != nil {
-		out.Alt = e.Alt(a)
-	}
-	return out, nil
+	return r, nil
 }
 
 // panicSite names the source line that panicked, such as

@@ -119,7 +119,7 @@ func TestExecuteDrawsDeterministicSVG(t *testing.T) {
 	if a.SVG != b.SVG || a.CSV != b.CSV {
 		t.Error("two runs with the same arguments differ")
 	}
-	if !strings.HasPrefix(a.SVG, "<?xml") || !strings.Contains(a.SVG, "sans-serif") {
+	if !strings.HasPrefix(a.SVG, "<svg ") || !strings.Contains(a.SVG, "sans-serif") {
 		t.Errorf("the SVG does not look like a figure with font fallbacks: %.200s", a.SVG)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"slices"
 	"sort"
 
 	"gonum.org/v1/plot"
@@ -40,6 +41,13 @@ type HeatMap struct {
 	// Ticks marks values on the colour bar; nil marks the levels, or
 	// evenly spaced values if there are none.
 	Ticks plot.Ticker
+
+	luts *luts // the palette blended, kept for the next drawing
+}
+
+type luts struct {
+	palette     []color.Color
+	light, dark []color.NRGBA
 }
 
 // PowerScale maps a value x in [min, max] to ((x−min)/(max−min))^p: a p
@@ -73,7 +81,11 @@ const lutSize = 256
 // scheme variants.
 func (h *HeatMap) lut() (light, dark []color.NRGBA) {
 	cs := h.Palette.Colors()
+	if h.luts != nil && slices.Equal(h.luts.palette, cs) {
+		return h.luts.light, h.luts.dark
+	}
 	light, dark = make([]color.NRGBA, lutSize), make([]color.NRGBA, lutSize)
+	defer func() { h.luts = &luts{slices.Clone(cs), light, dark} }()
 	for i := range lutSize {
 		s := float64(i) / (lutSize - 1) * float64(len(cs)-1)
 		k := min(int(s), len(cs)-2)
@@ -98,7 +110,8 @@ func (h *HeatMap) DataRange() (xmin, xmax, ymin, ymax float64) {
 
 // Plot implements plot.Plotter.
 func (h *HeatMap) Plot(c draw.Canvas, p *plot.Plot) {
-	if rec, ok := canvasOf(c.Canvas).(*recorder); ok {
+	rec, recording := canvasOf(c.Canvas).(*recorder)
+	if recording {
 		rec.scales = append(rec.scales, h)
 	}
 	x0, x1, y0, y1 := h.DataRange()
@@ -109,6 +122,10 @@ func (h *HeatMap) Plot(c draw.Canvas, p *plot.Plot) {
 	}
 	trX, trY := p.Transforms(&c)
 	rect := vg.Rectangle{Min: vg.Point{X: trX(x0), Y: trY(y0)}, Max: vg.Point{X: trX(x1), Y: trY(y1)}}
+	if recording {
+		rec.DrawImage(rect, nil) // where the image goes is all the layout needs
+		return
+	}
 	// About two pixels per grid cell, which the browser smooths, and at
 	// most a pixel per point of the data area.
 	nx := fineness(h.Grid.Xs, x0, x1, rect.Size().X)
@@ -177,3 +194,8 @@ func cell(vs []float64, v float64) (int, float64, bool) {
 	i = max(0, min(i, n-2))
 	return i, (v - vs[i]) / (vs[i+1] - vs[i]), true
 }
+
+// GlyphBoxes implements plot.GlyphBoxer. gonum's contour plotter keeps a
+// margin of 2.5 points round every grid point, which would part a heat
+// map from its axes, and costs a box per grid point at every layout.
+func (Contour) GlyphBoxes(*plot.Plot) []plot.GlyphBox { return nil }

@@ -26,6 +26,10 @@ type recorder struct {
 	stack  []recState
 	marks  []mark
 	scales []*HeatMap
+	// data is the data area of the plot drawn on the recorder, which the
+	// house grid notes when it is drawn.
+	data    vg.Rectangle
+	hasData bool
 }
 
 type recState struct {
@@ -135,11 +139,12 @@ func (r *recorder) flatten(p vg.Path) []vg.Point {
 			pts = append(pts, r.point(c.Pos))
 			cur = c.Pos
 		case vg.ArcComp:
-			n := int(math.Ceil(math.Abs(c.Angle)/(math.Pi/16))) + 1
-			for i := range n + 1 {
-				cur = arcPoint(c, c.Start+c.Angle*float64(i)/float64(n))
-				pts = append(pts, r.point(cur))
+			// The square round the whole circle: enough for a glyph, and
+			// on the safe side for an arc.
+			for _, d := range [][2]vg.Length{{-1, -1}, {1, -1}, {1, 1}, {-1, 1}, {-1, -1}} {
+				pts = append(pts, r.point(vg.Point{X: c.Pos.X + d[0]*c.Radius, Y: c.Pos.Y + d[1]*c.Radius}))
 			}
+			cur = arcPoint(c, c.Start+c.Angle)
 		case vg.CurveComp:
 			ctl := append([]vg.Point{cur}, c.Control...)
 			ctl = append(ctl, c.Pos)

@@ -139,8 +139,15 @@ func NewPlot(title, xLabel, yLabel string) *plot.Plot {
 type grid struct{ *plotter.Grid }
 
 func (g grid) Plot(c draw.Canvas, p *plot.Plot) {
-	if _, ok := canvasOf(c.Canvas).(*recorder); ok {
+	switch cv := canvasOf(c.Canvas).(type) {
+	case *recorder:
+		cv.data, cv.hasData = c.Rectangle, true
 		return
+	case *svgCanvas:
+		// The grid is the first plotter: what follows it is data, until
+		// the panel closes the group.
+		cv.begin("data")
+		cv.inData = true
 	}
 	g.Grid.Plot(c, p)
 }

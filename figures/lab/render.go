@@ -117,8 +117,9 @@ func (f *figure) draw(c vg.Canvas) {
 	}
 }
 
-// render draws the result's plots as one SVG document.
-func (r *Result) render() ([]byte, error) {
+// SVG draws the result's plots as one SVG document, as Execute does; nil
+// if there is no plot.
+func (r *Result) SVG() ([]byte, error) {
 	if len(r.Plots) == 0 {
 		return nil, nil
 	}
@@ -132,12 +133,12 @@ func (r *Result) render() ([]byte, error) {
 	return c.bytes(), nil
 }
 
-// RenderPNG draws the result's plots as a PNG image width pixels wide, in
+// PNG draws the result's plots as a PNG image width pixels wide, in
 // the light scheme, for uses that cannot show an SVG (such as the image
 // of a link shared on social media). With height 0 the image has the
 // figure's own proportions; otherwise it is width × height pixels, the
 // figure scaled to fit and centred on white.
-func (r *Result) RenderPNG(width, height int) ([]byte, error) {
+func (r *Result) PNG(width, height int) ([]byte, error) {
 	if len(r.Plots) == 0 {
 		return nil, fmt.Errorf("the result has no plot to draw")
 	}
@@ -198,6 +199,7 @@ type panel struct {
 	tile     vg.Rectangle // the panel's share of the figure, inside the margin
 	inset    [4]vg.Length // room taken from the tile: left, bottom, right, top
 	area     vg.Rectangle // where gonum draws the plot
+	data     vg.Rectangle // the data area within it
 	bar      vg.Rectangle // the band of the colour bar, right of area
 	key      vg.Rectangle // where the legend goes
 	keyInner bool         // whether the legend sits inside the data area
@@ -265,7 +267,7 @@ func align(g []*panel, axis int) bool {
 	lo, hi := vg.Length(math.Inf(-1)), vg.Length(math.Inf(1))
 	data := make([]vg.Rectangle, len(g))
 	for i, pn := range g {
-		data[i] = pn.dataArea()
+		data[i] = pn.data
 		lo = max(lo, coord(data[i].Min, axis))
 		hi = min(hi, coord(data[i].Max, axis))
 	}
@@ -294,9 +296,8 @@ func coord(p vg.Point, axis int) vg.Length {
 // beyond its tile, until all of it is inside.
 func (pn *panel) fit() {
 	for range 4 {
-		pn.place()
-		rec := newRecorder(pn.tile.Max.X, pn.tile.Max.Y)
-		pn.draw(rec)
+		rec := pn.place()
+		pn.drawExtras(rec)
 		ink, ok := rec.ink()
 		if !ok {
 			return
@@ -318,15 +319,24 @@ func (pn *panel) fit() {
 	}
 }
 
-// dataArea returns the rectangle gonum draws the panel's data in.
-func (pn *panel) dataArea() vg.Rectangle {
+// record draws the plot in its area on a recorder, and notes its data
+// area.
+func (pn *panel) record() *recorder {
 	rec := newRecorder(pn.tile.Max.X, pn.tile.Max.Y)
-	return pn.p.DataCanvas(draw.Canvas{Canvas: rec, Rectangle: pn.area}).Rectangle
+	c := draw.Canvas{Canvas: rec, Rectangle: pn.area}
+	pn.p.Draw(c)
+	if !rec.hasData {
+		// A plot without the house grid, which notes the data area as it
+		// is drawn.
+		rec.data, rec.hasData = pn.p.DataCanvas(c).Rectangle, true
+	}
+	pn.data = rec.data
+	return rec
 }
 
 // place lays out the plot, the colour bar and the legend in the tile less
-// the inset.
-func (pn *panel) place() {
+// the inset, and returns the plot as recorded in its place.
+func (pn *panel) place() *recorder {
 	pn.area = vg.Rectangle{
 		Min: vg.Point{X: pn.tile.Min.X + pn.inset[0], Y: pn.tile.Min.Y + pn.inset[1]},
 		Max: vg.Point{X: pn.tile.Max.X - pn.inset[2], Y: pn.tile.Max.Y - pn.inset[3]},
@@ -336,15 +346,14 @@ func (pn *panel) place() {
 		pn.bar = vg.Rectangle{Min: vg.Point{X: pn.area.Max.X - w, Y: pn.area.Min.Y}, Max: pn.area.Max}
 		pn.area.Max.X -= w
 	}
+	rec := pn.record()
 	if pn.keyW == 0 {
-		return
+		return rec
 	}
 	// A corner of the data area that no data reaches, trying the one the
 	// author asked for first.
-	rec := newRecorder(pn.tile.Max.X, pn.tile.Max.Y)
-	pn.p.Draw(draw.Canvas{Canvas: rec, Rectangle: pn.area})
-	data := pn.dataArea()
 	const inset, clearance = 4, 3
+	data := pn.data
 	for _, corner := range corners(pn.legend.Top, pn.legend.Left) {
 		x := data.Min.X + inset
 		if !corner.left {
@@ -359,7 +368,7 @@ func (pn *panel) place() {
 			continue
 		}
 		pn.key, pn.keyInner = key, true
-		return
+		return rec
 	}
 	// None is free: above the data area, from its left edge, or further
 	// left if the legend is wider than the room to the right of it.
@@ -371,9 +380,8 @@ func (pn *panel) place() {
 	if pn.heat != nil {
 		pn.bar.Max.Y = pn.area.Max.Y
 	}
+	return pn.record()
 }
-
-type corner struct{ top, left bool }
 
 // above returns the height the legend takes above the data area, if it
 // is placed there.
@@ -383,6 +391,8 @@ func (pn *panel) above() vg.Length {
 	}
 	return pn.keyH + keyGap
 }
+
+type corner struct{ top, left bool }
 
 // corners lists the four corners, the one asked for first, then the one
 // beside it, the one below or above it, and the one across.
@@ -395,9 +405,19 @@ func (pn *panel) draw(c vg.Canvas) {
 	pn.p.Draw(draw.Canvas{Canvas: c, Rectangle: pn.area})
 	if s, ok := canvasOf(c).(*svgCanvas); ok {
 		s.onMap = false
+		if s.inData {
+			s.end()
+			s.inData = false
+		}
 	}
+	pn.drawExtras(c)
+}
+
+// drawExtras draws what the house adds to a plot: the colour bar and the
+// legend.
+func (pn *panel) drawExtras(c vg.Canvas) {
 	if pn.heat != nil {
-		group(c, "colorbar", func() { drawColorBar(c, pn.bar, pn.dataArea(), pn.heat) })
+		group(c, "colorbar", func() { drawColorBar(c, pn.bar, pn.data, pn.heat) })
 	}
 	if pn.keyW == 0 {
 		return

@@ -105,10 +105,11 @@ func mustBrewer(kind brewer.PaletteType, name string, n int) palette.Palette {
 // Surface returns a heat map of g in the palette pal, spanning [lo, hi],
 // and contour lines at the given levels, which the heat map's colour bar
 // marks. The heat map is drawn as an image, which keeps the SVG small.
-func Surface(g *Grid, pal palette.Palette, lo, hi float64, levels []float64) (*HeatMap, *plotter.Contour) {
+func Surface(g *Grid, pal palette.Palette, lo, hi float64, levels []float64) (*HeatMap, Contour) {
 	heat := &HeatMap{Grid: g, Palette: pal, Min: lo, Max: hi, Levels: levels}
 	lines := plotter.NewContour(g, levels, colors{contourColor})
 	lines.Min, lines.Max = lo, hi
 	lines.LineStyles[0].Width = vg.Points(0.75)
-	return heat, lines
+	return heat, Contour{lines}
 }
+

@@ -37,6 +37,9 @@ type svgCanvas struct {
 	// onMap is set while marks are drawn over a heat map. They keep their
 	// colours in the dark scheme, as the map keeps its lightness.
 	onMap bool
+	// inData is set while a plot's data is drawn, in a group of class
+	// "data" (see grid).
+	inData bool
 }
 
 type svgState struct {
@@ -162,7 +165,7 @@ func (c *svgCanvas) images(rect vg.Rectangle, light, dark image.Image) {
 
 func (c *svgCanvas) image(rect vg.Rectangle, img image.Image, class string) {
 	var buf bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestCompression}
+	var enc png.Encoder
 	if err := enc.Encode(&buf, img); err != nil {
 		panic(fmt.Sprintf("lab: encoding an image: %v", err)) // only a broken image.Image fails
 	}
