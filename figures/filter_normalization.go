@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"slices"
 
-	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 
 	"github.com/nonconvex/explainer/figures/lab"
@@ -83,6 +82,7 @@ func runFilterNormalization(ctx context.Context, args lab.Args, rng *rand.Rand) 
 	}
 	type panel struct {
 		name   string
+		title  string // the panel's, short
 		center []float64
 		e1, e2 []float64
 		grid   *lab.Grid
@@ -90,10 +90,10 @@ func runFilterNormalization(ctx context.Context, args lab.Args, rng *rand.Rand) 
 	f1, f2 := normalised(theta)
 	g1, g2 := normalised(scaled)
 	panels := []*panel{
-		{name: "raw directions, θ", center: theta, e1: d1, e2: d2},
-		{name: fmt.Sprintf("raw directions, rescaled by %g", c), center: scaled, e1: d1, e2: d2},
-		{name: "filter-normalised, θ", center: theta, e1: f1, e2: f2},
-		{name: fmt.Sprintf("filter-normalised, rescaled by %g", c), center: scaled, e1: g1, e2: g2},
+		{name: "raw directions, θ", title: "raw, θ", center: theta, e1: d1, e2: d2},
+		{name: fmt.Sprintf("raw directions, rescaled by %g", c), title: fmt.Sprintf("raw, ×%g", c), center: scaled, e1: d1, e2: d2},
+		{name: "filter-normalised, θ", title: "normalised, θ", center: theta, e1: f1, e2: f2},
+		{name: fmt.Sprintf("filter-normalised, rescaled by %g", c), title: fmt.Sprintf("normalised, ×%g", c), center: scaled, e1: g1, e2: g2},
 	}
 	for _, p := range panels {
 		if err := ctx.Err(); err != nil {
@@ -171,15 +171,13 @@ func runFilterNormalization(ctx context.Context, args lab.Args, rng *rand.Rand) 
 	}
 	for _, p := range panels {
 		pl := lab.NewPlot("", "α", "β")
-		// Four panels share the page's width, so their text is set a
-		// size larger than the house default to stay legible on phones.
-		setTitle(pl, p.name, 13)
-		for _, ax := range []*plot.Axis{&pl.X, &pl.Y} {
-			ax.Label.TextStyle.Font = lab.Font(13)
-			ax.Tick.Label.Font = lab.Font(12)
-		}
+		// Four panels share the width of one, so that their text stays
+		// legible on a phone; their titles are short, the caption says
+		// the rest.
+		setTitle(pl, p.title, 12)
 		pl.X.Min, pl.X.Max, pl.Y.Min, pl.Y.Max = -ext, ext, -ext, ext
 		heat, lines := lab.Surface(logGrid(p.grid), lab.Sequential(), lo, hi, levels)
+		heat.Label = "log₁₀ of the loss"
 		center, err := lab.Points(plotter.XYs{{}}, 1)
 		if err != nil {
 			return nil, err
@@ -188,6 +186,6 @@ func runFilterNormalization(ctx context.Context, args lab.Args, rng *rand.Rand) 
 		r.Plots = append(r.Plots, pl)
 	}
 	r.Cols = 2
-	r.Width, r.Height = 250, 250
+	r.Width, r.Height = lab.PanelWidth/2, lab.PanelWidth/2+12
 	return r, nil
 }

@@ -3,6 +3,7 @@ package lab
 import (
 	"image"
 	"math"
+	"slices"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -138,4 +139,65 @@ func drawColorBar(c vg.Canvas, band, data vg.Rectangle, h *HeatMap) {
 		x := bar.Max.X + barTick + 3 + labels + 6
 		dc.FillText(ls, vg.Point{X: x, Y: (bar.Min.Y + bar.Max.Y) / 2}, h.Label)
 	}
+}
+
+// sharedBarHeight returns the height of the band under a figure that
+// holds one colour bar for all its heat maps.
+func sharedBarHeight(h *HeatMap) vg.Length {
+	sty := barStyle()
+	height := 2 + barWidth + barTick + 2 + sty.Height("0")
+	if h.Label != "" {
+		height += 2 + sty.Height(h.Label)
+	}
+	return height + margin
+}
+
+// drawSharedBar draws h's colour bar across [x0, x1] at the top of band:
+// the colours from Min at the left to Max at the right, the contour
+// levels, the ticks below with their labels, and the label under them.
+func drawSharedBar(c vg.Canvas, band vg.Rectangle, x0, x1 vg.Length, h *HeatMap) {
+	top := band.Max.Y - 2
+	bar := vg.Rectangle{Min: vg.Point{X: x0, Y: top - barWidth}, Max: vg.Point{X: x1, Y: top}}
+	light, dark := h.lut()
+	li, di := image.NewNRGBA(image.Rect(0, 0, lutSize, 1)), image.NewNRGBA(image.Rect(0, 0, lutSize, 1))
+	for i := range lutSize {
+		li.SetNRGBA(i, 0, light[i])
+		di.SetNRGBA(i, 0, dark[i])
+	}
+	drawImages(c, bar, li, di)
+
+	dc := draw.Canvas{Canvas: c, Rectangle: band}
+	x := func(v float64) vg.Length { return x0 + vg.Length(h.norm(v))*(x1-x0) }
+	level := draw.LineStyle{Color: contourColor, Width: vg.Points(1.25)}
+	for _, v := range h.Levels {
+		if v >= h.Min && v <= h.Max {
+			dc.StrokeLine2(level, x(v), bar.Min.Y, x(v), bar.Max.Y)
+		}
+	}
+	tick := draw.LineStyle{Color: black, Width: vg.Points(0.5)}
+	sty := barStyle()
+	sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
+	right := vg.Length(math.Inf(-1))
+	labelTop := bar.Min.Y - barTick - 2
+	for _, t := range barTicks(h) {
+		at := x(t.Value)
+		dc.StrokeLine2(tick, at, bar.Min.Y, at, bar.Min.Y-barTick)
+		w := sty.Width(t.Label)
+		// Labels that would touch the one on their left are left out.
+		if at-w/2 < right+sty.Width(" ") {
+			continue
+		}
+		dc.FillText(sty, vg.Point{X: at, Y: labelTop}, t.Label)
+		right = at + w/2
+	}
+	if h.Label != "" {
+		dc.FillText(sty, vg.Point{X: (x0 + x1) / 2, Y: labelTop - sty.Height("0") - 2}, h.Label)
+	}
+}
+
+// sameScale reports whether two heat maps show their values in the same
+// colours, so that one colour bar serves both.
+func sameScale(a, b *HeatMap) bool {
+	return a.Min == b.Min && a.Max == b.Max && a.Scale == b.Scale && a.Label == b.Label &&
+		slices.Equal(a.Levels, b.Levels) && slices.EqualFunc(a.Palette.Colors(), b.Palette.Colors(), sameColor)
 }

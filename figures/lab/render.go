@@ -30,6 +30,12 @@ const keyGap = 6
 type figure struct {
 	w, h   vg.Length
 	panels []*panel
+	cols   int
+	// shared is the heat map whose colour bar, under the panels, serves
+	// every panel: when panels stand side by side and all their heat maps
+	// share a scale, one bar for all leaves them room.
+	shared *HeatMap
+	band   vg.Length // the height of the shared bar's band
 }
 
 // layout lays the result's plots out. Panels have the house size unless
@@ -51,13 +57,28 @@ func (r *Result) layout() (*figure, error) {
 	if ph == 0 {
 		ph = PanelHeight
 	}
-	f := &figure{w: vg.Length(3 * math.Ceil(float64(pw)*float64(cols)/3))}
+	f := &figure{w: vg.Length(3 * math.Ceil(float64(pw)*float64(cols)/3)), cols: cols}
 	for i, p := range r.Plots {
 		if p == nil {
 			f.restore()
 			return nil, fmt.Errorf("plot %d is nil", i+1)
 		}
 		f.panels = append(f.panels, newPanel(p))
+	}
+	if cols > 1 {
+		f.shared = f.panels[0].heat
+		for _, pn := range f.panels {
+			if pn.heat == nil || f.shared == nil || !sameScale(pn.heat, f.shared) {
+				f.shared = nil
+				break
+			}
+		}
+		if f.shared != nil {
+			for _, pn := range f.panels {
+				pn.heat = nil
+			}
+			f.band = sharedBarHeight(f.shared)
+		}
 	}
 	// Lay out at the nominal height, then again with each row as much
 	// taller as its tallest legend above the data needs.
@@ -69,7 +90,7 @@ func (r *Result) layout() (*figure, error) {
 			heights[row] = ph + extra[row]
 			total += heights[row]
 		}
-		f.h = vg.Length(3 * math.Ceil(float64(total)/3))
+		f.h = vg.Length(3 * math.Ceil(float64(total+f.band)/3))
 		top := f.h
 		for row := range rows {
 			for col := range cols {
@@ -114,6 +135,15 @@ func (f *figure) draw(c vg.Canvas) {
 	c.Fill(vg.Rectangle{Max: vg.Point{X: f.w, Y: f.h}}.Path())
 	for _, pn := range f.panels {
 		pn.draw(c)
+	}
+	if f.shared != nil {
+		// Across the data areas of the last row.
+		x0, x1 := vg.Length(math.Inf(1)), vg.Length(math.Inf(-1))
+		for _, pn := range f.panels[(len(f.panels)-1)/f.cols*f.cols:] {
+			x0, x1 = min(x0, pn.data.Min.X), max(x1, pn.data.Max.X)
+		}
+		band := vg.Rectangle{Max: vg.Point{X: f.w, Y: f.panels[len(f.panels)-1].tile.Min.Y - margin}}
+		group(c, "colorbar", func() { drawSharedBar(c, band, x0, x1, f.shared) })
 	}
 }
 
