@@ -145,9 +145,9 @@ func TestFiguresFollowTheReadersScheme(t *testing.T) {
 	s := string(svg)
 	for _, want := range []string{
 		"@media (prefers-color-scheme:dark){",
-		".f-paper{fill:#1E1F23}",                  // the paper darkens
-		"text:not([fill]){fill:#E6E6E3}",          // text lightens
-		".s-ink{stroke:#E6E6E3}",                  // so do the axes
+		".f-paper{fill:#1E1F23}",                    // the paper darkens
+		"text:not([fill]){fill:#E6E6E3}",            // text lightens
+		".s-ink{stroke:#E6E6E3}",                    // so do the axes
 		".light{display:none}.dark{display:inline}", // the heat map's dark variant
 		`class="dark"`,
 		`<g class="colorbar">`,

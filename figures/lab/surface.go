@@ -112,4 +112,3 @@ func Surface(g *Grid, pal palette.Palette, lo, hi float64, levels []float64) (*H
 	lines.LineStyles[0].Width = vg.Points(0.75)
 	return heat, Contour{lines}
 }
-
