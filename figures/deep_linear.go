@@ -324,7 +324,7 @@ func deepPlot(depths, chain, flow, median, lo, hi []float64) (*plot.Plot, error)
 	if err != nil {
 		return nil, err
 	}
-	bars, ms, err := MedianRange(right, median, lo, hi, 1)
+	bars, ms, err := lab.MedianRange(right, median, lo, hi, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -343,6 +343,6 @@ func deepPlot(depths, chain, flow, median, lo, hi []float64) (*plot.Plot, error)
 	ymax := math.Max(slices.Max(chain), slices.Max(hi))
 	p.Y.Min = math.Pow(10, math.Floor(math.Log10(ymin)))
 	p.Y.Max = math.Pow(10, math.Ceil(math.Log10(ymax))+1) // a decade of headroom for the legend
-	p.Y.Tick.Marker = PowerTicks(int(math.Log10(p.Y.Min)), int(math.Log10(p.Y.Max)), 1)
+	p.Y.Tick.Marker = lab.PowerTicks(int(math.Log10(p.Y.Min)), int(math.Log10(p.Y.Max)), 1)
 	return p, nil
 }

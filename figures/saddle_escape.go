@@ -200,8 +200,8 @@ func runSaddleEscape(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.R
 	r.Float("eta", "%g", eta)
 	r.Text("sigma", escSigma(sigma))
 	r.Int("runs", runs)
-	r.Text("eps-min", Power10(-decades))
-	r.Text("eps-max", Power10(-1))
+	r.Text("eps-min", lab.Power10(-decades))
+	r.Text("eps-max", lab.Power10(-1))
 	r.Int("steps-max-eps", int(steps[0]))
 	r.Int("steps-min-eps", int(steps[n-1]))
 	r.Float("flow-min-eps", "%.1f", flow[n-1])
@@ -213,13 +213,13 @@ func runSaddleEscape(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.R
 	r.Int("stuck-steps", stuckSteps)
 	r.Float("stuck-loss", "%.12f", stuckLoss)
 	r.Check("increasing", "the escape time grows at every step down in ε, from the largest offset to the smallest",
-		increasing, "from %d steps at ε = %s to %d steps at ε = %s", int(steps[0]), Power10(-1), int(steps[n-1]), Power10(-decades))
+		increasing, "from %d steps at ε = %s to %d steps at ε = %s", int(steps[0]), lab.Power10(-1), int(steps[n-1]), lab.Power10(-decades))
 	r.Check("flow", "the escape time matches the closed form of gradient flow, T(ε)/η, at every ε",
 		slack >= 0, "largest relative difference %.2g; every difference within 1.5η = %g of T/η, plus 3 steps", worstRel, 1.5*eta)
 	r.Check("per-decade", "deep in the plateau each factor of ten in ε costs ln 10 / ln(1 + 2η) more steps",
-		math.Abs(perDecade-wantPerDecade) <= 1, "%.0f steps from ε = %s to %s, closed form %.2f, tolerance 1 step", perDecade, Power10(1-decades), Power10(-decades), wantPerDecade)
+		math.Abs(perDecade-wantPerDecade) <= 1, "%.0f steps from ε = %s to %s, closed form %.2f, tolerance 1 step", perDecade, lab.Power10(1-decades), lab.Power10(-decades), wantPerDecade)
 	r.Check("noise-helps", "with noise the median escape from the smallest offset is faster than without",
-		noisy[n-1] < steps[n-1], "median %.0f steps over %d perturbed runs against %d steps at ε = %s", noisy[n-1], runs, int(steps[n-1]), Power10(-decades))
+		noisy[n-1] < steps[n-1], "median %.0f steps over %d perturbed runs against %d steps at ε = %s", noisy[n-1], runs, int(steps[n-1]), lab.Power10(-decades))
 	r.Check("stuck", "started exactly on the stable manifold (ε = 0), gradient descent converges to the saddle and stays at loss 1",
 		math.Abs(stuckLoss-1) <= 1e-9, "loss %.12f after %d steps, tolerance 1e-9", stuckLoss, stuckSteps)
 
@@ -264,7 +264,7 @@ func escCurves(ctx context.Context, r *lab.Result, plain, perturbed escDescent, 
 			return nil, err
 		}
 		p.Add(l)
-		p.Legend.Add("ε = "+Power10(-e), l)
+		p.Legend.Add("ε = "+lab.Power10(-e), l)
 	}
 	_, hist, err := perturbed.run(ctx, escWeights(math.Pow(10, -float64(decades)), escStart), steps, 0)
 	if err != nil {
@@ -275,7 +275,7 @@ func escCurves(ctx context.Context, r *lab.Result, plain, perturbed escDescent, 
 		return nil, err
 	}
 	p.Add(l)
-	p.Legend.Add("ε = "+Power10(-decades)+" with noise", l)
+	p.Legend.Add("ε = "+lab.Power10(-decades)+" with noise", l)
 	p.X.Min, p.X.Max = 0, float64(steps)
 	p.Y.Min, p.Y.Max = 0, 3.3
 	p.Y.Tick.Marker = lab.TicksAt(0, 0.5, 1, 1.5, 2)
@@ -313,7 +313,7 @@ func escScatter(eps, steps, flow, noisy, lo, hi []float64, sigma float64) (*plot
 	if err != nil {
 		return nil, err
 	}
-	bars, pgd, err := MedianRange(eps, noisy, lo, hi, 1)
+	bars, pgd, err := lab.MedianRange(eps, noisy, lo, hi, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -331,7 +331,7 @@ func escScatter(eps, steps, flow, noisy, lo, hi []float64, sigma float64) (*plot
 	if lowest < -5 {
 		every = 2
 	}
-	p.X.Tick.Marker = PowerTicks(lowest, -1, every)
+	p.X.Tick.Marker = lab.PowerTicks(lowest, -1, every)
 	top := slices.Max(append(slices.Clone(steps), hi...))
 	p.Y.Min, p.Y.Max = 0, top*1.45 // headroom for the legend
 	return p, nil
@@ -342,7 +342,7 @@ func escScatter(eps, steps, flow, noisy, lo, hi []float64, sigma float64) (*plot
 func escSigma(sigma float64) string {
 	e := math.Round(math.Log10(sigma))
 	if math.Abs(sigma-math.Pow(10, e)) <= 1e-12*sigma {
-		return Power10(int(e))
+		return lab.Power10(int(e))
 	}
 	return lab.Typeset(fmt.Sprintf("%.2g", sigma))
 }

@@ -43,14 +43,37 @@
 //
 // # Drawing
 //
-// The house style: [NewPlot] for a panel with the house fonts, grid and
-// typeset ticks ([Ticks], [TicksAt], [IntTicks]); [Series] and [Points] take
-// their colours from the colour-blind-safe [Palette]; [SampleGrid] and
-// [Surface] draw a function of two variables as a heat map with contour
-// lines, in the [Sequential] or [Diverging] palette. Panels have the house
-// size [PanelWidth] × [PanelHeight] unless the result says otherwise. The
-// SVG names the Liberation fonts without embedding them, with
-// metric-compatible fallbacks.
+// The house style: [NewPlot] for a panel with the house fonts (12 points,
+// nothing smaller), grid and typeset ticks ([Ticks], [TicksAt], [IntTicks],
+// [PowerTicks] with [Power10]); [Series], [Points], [Labels] and
+// [MedianRange] take their colours from the colour-blind-safe [Palette];
+// [SampleGrid] and [Surface] draw a function of two variables as a
+// [HeatMap] (smooth, in the [Sequential] or [Diverging] palette, on a
+// linear or [PowerScale]) with contour lines.
+//
+// A result's plots are laid out as one figure ([Result.SVG]): panels of the
+// house size [PanelWidth] × [PanelHeight] unless the result says otherwise,
+// stacked in one column unless Cols says otherwise, their data areas lined
+// up. Each panel's legend goes to a corner of the data area that no data
+// reaches, or above the data, the figure growing to make room; each heat
+// map gets a colour bar on the right, marking the contour levels (one bar
+// under the panels when side-by-side heat maps share a scale); every mark,
+// to the accents of the last label, is kept inside the canvas, measured
+// with the outlines of the glyphs.
+//
+// The SVG is written by the house itself: compact, with the Liberation
+// fonts named (not embedded) before the rest of the captions' stack
+// [SansFamily], heat maps as PNG images that stretch to their cells, and
+// a style sheet that recolours paper, ink, grid and series for readers who
+// prefer a dark scheme (heat maps get a variant of lower lightness, and
+// marks over them keep their colours). Package labtest checks a figure
+// against all of this.
+//
+// [Result.PNG] draws the same figure as a PNG image, in the light scheme,
+// at its own proportions or centred in a given size; [PNG] runs an
+// experiment and draws it, for pages' social-media cards:
+//
+//	img, err := lab.PNG(ctx, args, 0, 1200, 630) // 1200 × 630 pixels
 //
 // # Fingerprints
 //

@@ -1,8 +1,10 @@
 package lab
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"image/png"
 	"math"
 	"math/rand/v2"
 	"regexp"
@@ -121,5 +123,36 @@ func TestExecuteDrawsDeterministicSVG(t *testing.T) {
 	}
 	if !strings.HasPrefix(a.SVG, "<svg ") || !strings.Contains(a.SVG, "sans-serif") {
 		t.Errorf("the SVG does not look like a figure with font fallbacks: %.200s", a.SVG)
+	}
+}
+
+func TestPNGRunsTheExperimentAndDrawsItsFigure(t *testing.T) {
+	e := experiment("line", func(context.Context, Args, *rand.Rand) (*Result, error) {
+		l, err := Series(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}}, 0, false)
+		if err != nil {
+			return nil, err
+		}
+		p := NewPlot("", "x", "y")
+		p.Add(l)
+		return &Result{Plots: []*plot.Plot{p}}, nil
+	})
+	data, err := PNG(context.Background(), e.MustParse(nil), 0, 1200, 630)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() != 1200 || b.Dy() != 630 {
+		t.Errorf("the card is %d × %d, want 1200 × 630", b.Dx(), b.Dy())
+	}
+	broken := experiment("broken", func(context.Context, Args, *rand.Rand) (*Result, error) {
+		var p *plot.Plot
+		p.Add()
+		return nil, nil
+	})
+	if _, err := PNG(context.Background(), broken.MustParse(nil), 0, 600, 0); err == nil || !strings.HasPrefix(err.Error(), "panic: ") {
+		t.Errorf("a panicking run gave %v, want a panic turned into an error", err)
 	}
 }

@@ -95,11 +95,11 @@ func (h *HeatMap) lut() (light, dark []color.NRGBA) {
 	return light, dark
 }
 
-// darkVariant maps the lightness of a colour from [0, 100] to [12, 84],
-// keeping its hue: white becomes a light grey, black the dark paper.
+// darkVariant maps the lightness of a colour from [0, 100] to [12, 76],
+// keeping its hue: white becomes a mid grey, black the dark paper.
 func darkVariant(c color.Color) color.NRGBA {
 	l := toLab(c)
-	return lab{L: 12 + 0.72*l.L, A: l.A, B: l.B}.sRGB()
+	return lab{L: 12 + 0.64*l.L, A: l.A, B: l.B}.sRGB()
 }
 
 // DataRange implements plot.DataRanger.

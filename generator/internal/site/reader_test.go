@@ -1,11 +1,16 @@
 package site
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/jpeg"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -109,11 +114,7 @@ func TestWhatAReaderSees(t *testing.T) {
 				if got := eval(`document.scripts.length`); got.(float64) != 0 {
 					t.Errorf("%s: %v scripts", where, got)
 				}
-				// Figures sit on white paper in both schemes; the page follows
-				// the reader's scheme.
-				if got := eval(`Array.from(document.querySelectorAll(".figure img")).map(i => getComputedStyle(i).backgroundColor).filter(c => c !== "rgb(255, 255, 255)" && c !== "rgb(244, 244, 241)").length`); got.(float64) > 0 {
-					t.Errorf("%s: %v figures are not on light paper", where, got)
-				}
+				checkFigures(t, ctx, cfg.Out, where, scheme, width)
 				dark := eval(`getComputedStyle(document.body).backgroundColor`) == "rgb(22, 23, 26)"
 				if dark != (scheme == "dark") {
 					t.Errorf("%s: the page background does not follow the scheme", where)
@@ -134,3 +135,88 @@ func TestWhatAReaderSees(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// checkFigures looks at the figures of the open page as a reader on a
+// phone sees them: each follows the reader's scheme (mostly light in the
+// light one; in the dark one, mostly dark, where a white card was before),
+// and its smallest text is at least 11 CSS pixels.
+func checkFigures(t *testing.T, ctx context.Context, out, where, scheme string, width int64) {
+	t.Helper()
+	if width > 400 {
+		return // the desktop shows the same figures larger
+	}
+	c, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	type figure struct {
+		Src                 string
+		X, Y, Width, Height float64
+	}
+	figs, err := chromedp.Run(c, chromedp.Evaluate[[]figure](`Array.from(document.querySelectorAll(".figure img")).map(i => {
+		const r = i.getBoundingClientRect();
+		return {Src: i.getAttribute("src"), X: r.left + scrollX, Y: r.top + scrollY, Width: r.width, Height: r.height};
+	})`))
+	if err != nil || len(figs) == 0 {
+		return
+	}
+	shot, err := chromedp.Run(c, chromedp.FullScreenshot(80))
+	if err != nil {
+		t.Fatalf("%s: %v", where, err)
+	}
+	page, err := jpeg.Decode(bytes.NewReader(shot))
+	if err != nil {
+		t.Fatalf("%s: %v", where, err)
+	}
+	for _, f := range figs {
+		// Inside the border, which belongs to the page.
+		r := image.Rect(int(f.X)+2, int(f.Y)+2, int(f.X+f.Width)-2, int(f.Y+f.Height)-2)
+		if l := meanLuminance(page, r); scheme == "dark" && l > 0.5 || scheme == "light" && l < 0.6 {
+			t.Errorf("%s: %s has a mean luminance of %.2f in the %s scheme", where, f.Src, l, scheme)
+		}
+		svg, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(strings.TrimPrefix(f.Src, "/"))))
+		if err != nil {
+			t.Fatalf("%s: %v", where, err)
+		}
+		if px := smallestText(svg) * f.Width / viewBoxWidth(svg); px < 11 {
+			t.Errorf("%s: %s shows text %.1f px tall", where, f.Src, px)
+		}
+	}
+}
+
+// meanLuminance is the mean luminance of the part r of an image, from 0
+// (black) to 1.
+func meanLuminance(img image.Image, r image.Rectangle) float64 {
+	b := r.Intersect(img.Bounds())
+	var sum float64
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			sum += (0.2126*float64(r) + 0.7152*float64(g) + 0.0722*float64(bl)) / 0xffff
+		}
+	}
+	return sum / float64(b.Dx()*b.Dy())
+}
+
+var (
+	viewBoxRE  = regexp.MustCompile(`viewBox="0 0 ([0-9.]+) `)
+	fontSizeRE = regexp.MustCompile(`font-size="([0-9.]+)"`)
+)
+
+func viewBoxWidth(svg []byte) float64 {
+	m := viewBoxRE.FindSubmatch(svg)
+	if m == nil {
+		return math.Inf(1)
+	}
+	w, _ := strconv.ParseFloat(string(m[1]), 64)
+	return w
+}
+
+// smallestText returns the smallest font size an SVG sets, in its units.
+func smallestText(svg []byte) float64 {
+	least := math.Inf(1)
+	for _, m := range fontSizeRE.FindAllSubmatch(svg, -1) {
+		if v, err := strconv.ParseFloat(string(m[1]), 64); err == nil {
+			least = math.Min(least, v)
+		}
+	}
+	return least
+}

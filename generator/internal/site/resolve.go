@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"html"
 	"maps"
+	"math"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/nonconvex/explainer/figures/lab"
@@ -267,7 +269,26 @@ func (ix *index) resolver(a *article) *pageResolver {
 	return r
 }
 
-var svgSize = regexp.MustCompile(`<svg width="([0-9.]+)pt" height="([0-9.]+)pt"`)
+// svgSize finds a figure's size in its opening tag: in CSS pixels, as the
+// house style writes it, or in points.
+var svgSize = regexp.MustCompile(`<svg [^>]*?width="([0-9.]+)(pt|px)?" height="([0-9.]+)(pt|px)?"`)
+
+// imgSize returns the width and height attributes of the img that shows
+// svg: whole CSS pixels, as HTML requires.
+func imgSize(svg string) (w, h string) {
+	m := svgSize.FindStringSubmatch(svg)
+	if m == nil {
+		return "480", "320"
+	}
+	px := func(v, unit string) string {
+		f, _ := strconv.ParseFloat(v, 64)
+		if unit == "pt" {
+			f *= 4.0 / 3
+		}
+		return strconv.Itoa(int(math.Round(f)))
+	}
+	return px(m[1], m[2]), px(m[3], m[4])
+}
 
 func (r *pageResolver) Figure(f *markup.Figure) (media, links string) {
 	u := r.ix.uses[f]
@@ -281,10 +302,7 @@ func (r *pageResolver) Figure(f *markup.Figure) (media, links string) {
 		alt = out.Alt
 	}
 	dir := r.ix.pageURL(r.a)
-	w, h := "360", "240"
-	if m := svgSize.FindStringSubmatch(out.SVG); m != nil {
-		w, h = m[1], m[2]
-	}
+	w, h := imgSize(out.SVG)
 	media = fmt.Sprintf(`<img src="%s%s.svg" alt="%s" width="%s" height="%s">`,
 		dir, f.ID, html.EscapeString(alt), w, h)
 	var b strings.Builder

@@ -1,4 +1,4 @@
-package figures
+package lab
 
 // This file holds marks that several experiments draw: labels for powers
 // of ten on logarithmic axes, and medians with their ranges.
@@ -10,8 +10,6 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
-
-	"github.com/nonconvex/explainer/figures/lab"
 )
 
 // Power10 writes 10^e as print does: 1, 10 and 100 in full, other powers
@@ -23,8 +21,6 @@ func Power10(e int) string {
 	return "10" + superscript(e)
 }
 
-var superDigits = []rune("⁰¹²³⁴⁵⁶⁷⁸⁹")
-
 // superscript writes an integer in superscript digits: −8 → ⁻⁸.
 func superscript(n int) string {
 	s := ""
@@ -33,7 +29,7 @@ func superscript(n int) string {
 			s += "⁻"
 			continue
 		}
-		s += string(superDigits[c-'0'])
+		s += superscripts[c-'0']
 	}
 	return s
 }
@@ -60,7 +56,7 @@ func MedianRange(xs, median, lo, hi []float64, i int) ([]plot.Plotter, *plotter.
 	var bars []plot.Plotter
 	var dots plotter.XYs
 	for k, x := range xs {
-		b, err := lab.Series(plotter.XYs{{X: x, Y: lo[k]}, {X: x, Y: hi[k]}}, i, false)
+		b, err := Series(plotter.XYs{{X: x, Y: lo[k]}, {X: x, Y: hi[k]}}, i, false)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -68,6 +64,6 @@ func MedianRange(xs, median, lo, hi []float64, i int) ([]plot.Plotter, *plotter.
 		bars = append(bars, b)
 		dots = append(dots, plotter.XY{X: x, Y: median[k]})
 	}
-	s, err := lab.Points(dots, i)
+	s, err := Points(dots, i)
 	return bars, s, err
 }
