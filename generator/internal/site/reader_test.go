@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"image"
-	"image/jpeg"
+	"image/png"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/nonconvex/explainer/figures"
 	"github.com/nonconvex/explainer/generator/internal/sitetest"
@@ -158,18 +159,22 @@ func checkFigures(t *testing.T, ctx context.Context, out, where, scheme string, 
 	if err != nil || len(figs) == 0 {
 		return
 	}
-	shot, err := chromedp.Run(c, chromedp.FullScreenshot(80))
-	if err != nil {
-		t.Fatalf("%s: %v", where, err)
-	}
-	page, err := jpeg.Decode(bytes.NewReader(shot))
-	if err != nil {
-		t.Fatalf("%s: %v", where, err)
-	}
+	yes := true
 	for _, f := range figs {
-		// Inside the border, which belongs to the page.
-		r := image.Rect(int(f.X)+2, int(f.Y)+2, int(f.X+f.Width)-2, int(f.Y+f.Height)-2)
-		if l := meanLuminance(page, r); scheme == "dark" && l > 0.5 || scheme == "light" && l < 0.6 {
+		// Inside the border, which belongs to the page, at a quarter of
+		// the resolution, which is enough for a mean.
+		clip := &cdppage.Viewport{X: f.X + 2, Y: f.Y + 2, Width: f.Width - 4, Height: f.Height - 4, Scale: 0.25}
+		shot, err := chromedp.Call(c, cdppage.CaptureScreenshot, cdppage.CaptureScreenshotParams{
+			Format: cdppage.CaptureScreenshotFormatPng, Clip: clip, CaptureBeyondViewport: &yes, OptimizeForSpeed: &yes,
+		})
+		if err != nil {
+			t.Fatalf("%s: %s: %v", where, f.Src, err)
+		}
+		img, err := png.Decode(bytes.NewReader(shot.Data))
+		if err != nil {
+			t.Fatalf("%s: %s: %v", where, f.Src, err)
+		}
+		if l := meanLuminance(img, img.Bounds()); scheme == "dark" && l > 0.5 || scheme == "light" && l < 0.6 {
 			t.Errorf("%s: %s has a mean luminance of %.2f in the %s scheme", where, f.Src, l, scheme)
 		}
 		svg, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(strings.TrimPrefix(f.Src, "/"))))
