@@ -253,7 +253,7 @@ func frozenPlot(frozen, trained [][]float64) (*plot.Plot, error) {
 			mins = append(mins, math.Log10(slices.Min(set.errs[wi])))
 			maxs = append(maxs, math.Log10(slices.Max(set.errs[wi])))
 		}
-		bars, dots, err := MedianRange(xs, med, mins, maxs, i)
+		bars, dots, err := lab.MedianRange(xs, med, mins, maxs, i)
 		if err != nil {
 			return nil, err
 		}
@@ -282,7 +282,7 @@ func frozenPlot(frozen, trained [][]float64) (*plot.Plot, error) {
 	for e := elo; e <= ehi; e++ {
 		t := plot.Tick{Value: float64(e)}
 		if e%2 == 0 {
-			t.Label = Power10(e)
+			t.Label = lab.Power10(e)
 		}
 		yt = append(yt, t)
 	}
