@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/nonconvex/explainer/figures/lab"
+	"github.com/nonconvex/explainer/figures/lab/labtest"
 )
 
 // mustExecute runs e with the given parameters, failing the test on an
@@ -63,12 +64,20 @@ func valueOf(t testing.TB, out *lab.Output, name string) float64 {
 
 // TestEveryExperimentChecksWhatItShows runs every registered experiment at
 // its defaults: each must verify at least one claim and compute a value
-// for the prose, so that no figure goes unchecked.
+// for the prose, so that no figure goes unchecked, and its figure must
+// follow the house style: every label inside the canvas, text legible on
+// a phone, legends clear of the data, heat maps with colour bars, a dark
+// scheme (see package labtest).
 func TestEveryExperimentChecksWhatItShows(t *testing.T) {
 	for _, e := range Default().Experiments {
 		out := mustExecute(t, e, nil)
 		if len(out.Checks) == 0 || len(out.Values) == 0 {
 			t.Errorf("%s: %d checks and %d values, want at least one of each", e.Name, len(out.Checks), len(out.Values))
+		}
+		if out.SVG != "" {
+			for _, p := range labtest.Check([]byte(out.SVG)) {
+				t.Errorf("%s: %s", e.Name, p)
+			}
 		}
 		if e.Doc == "" {
 			t.Errorf("%s has no documentation", e.Name)
