@@ -38,7 +38,8 @@ type hole interface {
 }
 
 // Render writes the article's body as HTML, asking r for what directives
-// and links refer to.
+// and links refer to. A Doc does not change once parsed: it may be
+// rendered by several goroutines at once, as its page and the feed are.
 func (p *Parser) Render(w io.Writer, d *Doc, r Resolver) error {
 	f := &filler{w: w}
 	for _, pc := range d.body {
