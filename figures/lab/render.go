@@ -268,11 +268,15 @@ func layOut(panels []*panel, cols int) {
 	for range 3 {
 		moved := false
 		for _, axis := range []int{0, 1} {
-			groups := make(map[int][]*panel)
+			// A column lines up left and right edges, a row bottoms and tops.
+			groups := make([][]*panel, cols)
+			if axis == 1 {
+				groups = make([][]*panel, (len(panels)+cols-1)/cols)
+			}
 			for i, pn := range panels {
-				k := i % cols // a column lines up left and right edges
+				k := i % cols
 				if axis == 1 {
-					k = i / cols // a row, bottoms and tops
+					k = i / cols
 				}
 				groups[k] = append(groups[k], pn)
 			}

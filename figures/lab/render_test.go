@@ -144,7 +144,7 @@ func TestFiguresFollowTheReadersScheme(t *testing.T) {
 	}
 	s := string(svg)
 	for _, want := range []string{
-		"@media (prefers-color-scheme:dark){",
+		"@media screen and (prefers-color-scheme:dark){",
 		".f-paper{fill:#1E1F23}",                    // the paper darkens
 		"text:not([fill]){fill:#E6E6E3}",            // text lightens
 		".s-ink{stroke:#E6E6E3}",                    // so do the axes

@@ -301,7 +301,8 @@ func (c *svgCanvas) styleSheet() string {
 		light = ".dark{display:none}"
 		dark.WriteString(".light{display:none}.dark{display:inline}")
 	}
-	return "<style>" + light + "@media (prefers-color-scheme:dark){" + dark.String() + "}</style>\n"
+	// Screens only: printed, a figure is ink on paper.
+	return "<style>" + light + "@media screen and (prefers-color-scheme:dark){" + dark.String() + "}</style>\n"
 }
 
 // fontFamily returns the font-family attribute of a font other than the
