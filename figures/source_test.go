@@ -83,6 +83,25 @@ func TestEditingOneFileReachesExactlyItsExperiments(t *testing.T) {
 	}
 }
 
+// TestCommentsAndLayoutRerunNothing edits every experiment's file as an
+// author tidying it would, a new comment and every tab doubled, and
+// expects no fingerprint to move.
+func TestCommentsAndLayoutRerunNothing(t *testing.T) {
+	exps := Default().Experiments
+	tree := embedded(t)
+	base := lab.Fingerprints(tree, "figures", exps, "go1")
+	for _, e := range exps {
+		name := ownFile(e)
+		edited := maps.Clone(tree)
+		src := strings.ReplaceAll(string(tree[name].Data), "\t", "\t\t")
+		src = strings.Replace(src, "\nfunc ", "\n// A comment an author added.\nfunc ", 1)
+		edited[name] = &fstest.MapFile{Data: []byte(src)}
+		if got := lab.Fingerprints(edited, "figures", exps, "go1"); !maps.Equal(got, base) {
+			t.Errorf("a comment and a re-indentation of %s changed fingerprints", name)
+		}
+	}
+}
+
 // TestExperimentFilesAreSelfContained guards the fingerprint's soundness:
 // an experiment file that used a helper from another experiment's file
 // would not be rerun when that helper changed.

@@ -3,6 +3,8 @@ package lab
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"go/scanner"
+	"go/token"
 	"hash"
 	"io/fs"
 	"path"
@@ -17,8 +19,9 @@ import (
 // is defined in a file at the root of src, a tree of Go source laid out like
 // the folder dir it was embedded from (so "x.go" is dir's own file and
 // "lab/plot.go" a file of a package below it). An experiment's fingerprint
-// hashes versions, the file that defines its run, and every other non-test
-// Go file of src that defines no experiment's run: editing one experiment's
+// hashes versions, the code of the file that defines its run, and that of
+// every other non-test Go file of src that defines no experiment's run
+// (code, not text: see [CodeHash]): editing one experiment's
 // file changes exactly the fingerprints of the experiments it defines, and
 // editing any shared file changes them all. Experiments defined elsewhere
 // get none, so their results are never cached.
@@ -88,9 +91,49 @@ func goFiles(src fs.FS) []string {
 
 func writeFile(h hash.Hash, src fs.FS, name string) {
 	data, _ := fs.ReadFile(src, name)
+	code := CodeHash(data)
 	h.Write([]byte(name + "\x00"))
-	h.Write(data)
-	h.Write([]byte{0})
+	h.Write(code[:])
+}
+
+// CodeHash returns a hash of Go source that only an edit of its code can
+// change: it hashes the tokens the compiler reads, not their layout, and
+// leaves out comments, except directives such as //go:build and
+// //go:embed, which can change a build. So a comment or a gofmt changes
+// no fingerprint, and rerun no experiment. Source that does not scan is
+// hashed byte for byte.
+func CodeHash(src []byte) [sha256.Size]byte {
+	h := sha256.New()
+	var s scanner.Scanner
+	fset := token.NewFileSet()
+	bad := false
+	s.Init(fset.AddFile("", -1, len(src)), src, func(token.Position, string) { bad = true }, scanner.ScanComments)
+	for {
+		_, tok, lit := s.Scan()
+		if tok == token.EOF {
+			break
+		}
+		switch {
+		case tok == token.COMMENT && !isDirective(lit):
+			continue
+		case tok == token.SEMICOLON:
+			lit = "" // ";" or an automatic one at a line's end: the same to the compiler
+		}
+		h.Write([]byte(tok.String()))
+		h.Write([]byte{0})
+		h.Write([]byte(lit))
+		h.Write([]byte{0})
+	}
+	if bad {
+		return sha256.Sum256(src)
+	}
+	return [sha256.Size]byte(h.Sum(nil))
+}
+
+// isDirective reports whether a comment is read by the go command or the
+// compiler: //go:name, //line and the old // +build constraints.
+func isDirective(comment string) bool {
+	return strings.HasPrefix(comment, "//go:") || strings.HasPrefix(comment, "//line ") || strings.HasPrefix(comment, "// +build")
 }
 
 // Versions names the toolchain and the numerical modules (gonum), whose

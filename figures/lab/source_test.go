@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"testing/fstest"
 )
@@ -38,7 +39,7 @@ func TestFingerprintFollowsExactlyTheEditedFile(t *testing.T) {
 		return Fingerprints(t2, "lab", exps, "go1")
 	}
 	for _, name := range []string{"plot.go", "nn/net.go", "source_test.go"} {
-		if got := edit(name, "package lab // edited"); got["a"] == base["a"] {
+		if got := edit(name, "package lab\n\nvar edited = 1\n"); got["a"] == base["a"] {
 			t.Errorf("editing %s left the fingerprint unchanged", name)
 		}
 	}
@@ -53,5 +54,48 @@ func TestFingerprintFollowsExactlyTheEditedFile(t *testing.T) {
 	}
 	if got := Fingerprints(fstest.MapFS{"plot.go": tree["plot.go"]}, "lab", exps, "go1"); len(got) != 0 {
 		t.Errorf("experiments whose file is not embedded got fingerprints %v", got)
+	}
+}
+
+func TestFingerprintFollowsCodeNotCommentsOrLayout(t *testing.T) {
+	const code = `package lab
+
+import "math"
+
+// half returns x/2.
+func half(x float64) float64 {
+	return x / 2 // exact
+}
+
+var table = []float64{1, 2, math.Pi}
+`
+	for _, c := range []struct {
+		name, old, new string
+		changes        bool
+	}{
+		{"a comment reworded", "// half returns x/2.", "// half halves x.", false},
+		{"a comment added", "func half", "/* Used by everyone. */\nfunc half", false},
+		{"a comment removed", " // exact", "", false},
+		{"reformatted", "return x / 2", "return x/2", false},
+		{"an explicit semicolon", "return x / 2 // exact", "return x / 2;", false},
+		{"a list rewrapped", "{1, 2, math.Pi}", "{\n\t1,\n\t2,\n\tmath.Pi,\n}", true}, // a new trailing comma
+		{"a constant changed", "x / 2", "x / 3", true},
+		{"a string changed", `"math"`, `"math/big"`, true},
+		{"a directive added", "func half", "//go:noinline\nfunc half", true},
+		{"a build constraint added", "package lab", "//go:build linux\n\npackage lab", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if !strings.Contains(code, c.old) {
+				t.Fatalf("the code has no %q", c.old)
+			}
+			fp := func(src string) string {
+				tree := fstest.MapFS{"source_test.go": {Data: []byte(src)}, "plot.go": {Data: []byte(src)}}
+				return Fingerprints(tree, "lab", []*Experiment{{Name: "a", Run: runA}}, "go1")["a"]
+			}
+			edited := strings.Replace(code, c.old, c.new, 1)
+			if changed := fp(edited) != fp(code); changed != c.changes {
+				t.Errorf("fingerprint changed = %v, want %v; the edited code:\n%s", changed, c.changes, edited)
+			}
+		})
 	}
 }
