@@ -28,8 +28,8 @@ var reluSum = &lab.Experiment{
 	Params: []lab.Param{
 		lab.Float("start", 3, 2.1, 3.5, "where gradient descent starts, to the right of the bump at s = 2"),
 		lab.Float("step", 0.01, 0.005, 0.1, "the step size of gradient descent"),
-		lab.Int("iters", 300, 200, 10000, "the number of gradient-descent steps"),
-		lab.Int("chords", 2000, 100, 100000, "the number of random chords in the convexity test"),
+		lab.Int("iters", 300, 200, 10000, "the number of gradient-descent steps").Costly(),
+		lab.Int("chords", 2000, 100, 100000, "the number of random chords in the convexity test").Costly(),
 	},
 	Alt: func(a lab.Args) string {
 		return "A piecewise-linear curve h(s) for s from −1 to 3.5: it falls to a flat global minimum of 0 on [0, 1], rises to a peak of 1 at s = 2, " +
@@ -306,8 +306,8 @@ var doubleWell = &lab.Experiment{
 		"a midpoint above the chord, and a random-chord test against the monotone outer function max(u, 0)².",
 	Params: []lab.Param{
 		lab.Float("xmax", 1.6, 1.2, 3, "the plot spans x from −xmax to xmax"),
-		lab.Int("points", 161, 21, 10001, "the number of equally spaced values of x"),
-		lab.Int("chords", 2000, 100, 100000, "the number of random chords in the convexity test"),
+		lab.Int("points", 161, 21, 10001, "the number of equally spaced values of x").Costly(),
+		lab.Int("chords", 2000, 100, 100000, "the number of random chords in the convexity test").Costly(),
 	},
 	Alt: func(a lab.Args) string {
 		return "Two stacked panels. Top: the double well (x² − 1)² with minima of 0 at x = −1 and x = 1 and a local maximum of 1 at x = 0, " +

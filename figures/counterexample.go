@@ -27,8 +27,8 @@ var counterexample = &lab.Experiment{
 		"(its hidden-unit swap, or a rescaling of one unit), computed by the network and compared with its closed form.",
 	Params: []lab.Param{
 		lab.Choice("loss", "square", []string{"square", "cross-entropy"}, "the loss: mean square error on targets ±1, or logistic loss on labels 1 and 0"),
-		lab.Float("a", 1, 0.25, 4, "the weight magnitude: θ₁ has hidden weights (a, −a) and output weights (a, −a)"),
-		lab.Int("points", 201, 3, 10001, "the number of equally spaced values of t in [0, 1]"),
+		lab.Float("a", 1, 0.25, 4, "the weight magnitude: θ₁ has hidden weights (a, −a) and output weights (a, −a); with the square loss the midpoint rises above the chord only for a < √2"),
+		lab.Int("points", 201, 3, 10001, "the number of equally spaced values of t in [0, 1]").Costly(),
 		lab.Choice("move", "swap", []string{"swap", "rescale"}, "the equivalent network θ₂: θ₁ with its hidden units swapped, or with unit 1's incoming weight multiplied and its outgoing weight divided by c"),
 		lab.Float("c", 4, 1.25, 16, "for move=rescale, the factor c"),
 	},

@@ -14,6 +14,13 @@
 // [lab.Result]: plots drawn in the house style, the data behind them,
 // values for the prose and checks of what the figure claims.
 //
+// Declared ranges are promises. TestEveryExperimentHoldsAtItsExtremes runs
+// every experiment at each end of each parameter, alone and all together,
+// and TestEveryExperimentHoldsAtRandomParameters at random values: each run
+// must finish within lab.DefaultBudget and pass every check, but for the
+// claims about a random draw listed in sweep_test.go. Mark the parameters
+// a run's time grows with as lab.Param.Costly, so an overrun names them.
+//
 // An experiment file uses only its own declarations, the files of this
 // package that define no experiment (such as the golden-section search in
 // search.go), lab and nn: never a helper from another experiment's file. A

@@ -39,9 +39,9 @@ const hessNoise = 1e-8
 
 func hessParams() []lab.Param {
 	return []lab.Param{
-		lab.Int("hidden", 4, 2, 8, "the number of hidden tanh units h"),
-		lab.Int("points", 40, 8, 60, "the number of training points, drawn around the four corners (±1, ±1)"),
-		lab.Float("decay", 1e-3, 0, 0.1, "the weight decay λ: the loss is the mean cross-entropy plus (λ/2)‖θ‖²"),
+		lab.Int("hidden", 4, 2, 8, "the number of hidden tanh units h").Costly(),
+		lab.Int("points", 40, 8, 60, "the number of training points, drawn around the four corners (±1, ±1)").Costly(),
+		lab.Float("decay", 1e-3, 1e-5, 0.1, "the weight decay λ: the loss is the mean cross-entropy plus (λ/2)‖θ‖²; at least 10⁻⁵, since without it the network separates the data and the loss has no minimum"),
 	}
 }
 
@@ -164,7 +164,7 @@ var hessianSpectrum = &lab.Experiment{
 	Doc: "The eigenvalues of the exact Hessian of a small tanh classifier's cross-entropy loss, at four points: " +
 		"the random start, a few L-BFGS steps in, the trained network, and the highest point of the segment to its copy with two hidden units swapped.",
 	Params: append(hessParams(),
-		lab.Int("early", 10, 1, 100, "the number of L-BFGS iterations after which the second spectrum is taken"),
+		lab.Int("early", 10, 1, 100, "the number of L-BFGS iterations after which the second spectrum is taken").Costly(),
 	),
 	Alt: func(a lab.Args) string {
 		return "Four rows of dots on a signed logarithmic axis, one dot per Hessian eigenvalue, negative ones in vermilion. " +
@@ -408,7 +408,7 @@ var hessianAlongTraining = &lab.Experiment{
 	Doc: "The loss and the number of negative eigenvalues of the exact Hessian of a small tanh classifier's " +
 		"cross-entropy loss after each L-BFGS iteration.",
 	Params: append(hessParams(),
-		lab.Int("iters", 200, 5, 400, "the most L-BFGS iterations shown: the figure follows training until it converges or reaches this many"),
+		lab.Int("iters", 200, 5, 400, "the most L-BFGS iterations shown: the figure follows training until it converges or reaches this many").Costly(),
 	),
 	Alt: func(a lab.Args) string {
 		return "Two stacked panels against the L-BFGS iteration. Top: the loss, falling on a logarithmic scale. " +

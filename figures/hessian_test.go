@@ -161,3 +161,49 @@ func hessDiag(d []float64) *mat.SymDense {
 	}
 	return h
 }
+
+// TestWithoutDecayThereIsNoMinimum shows why the decay parameter starts
+// above zero. With λ = 0 the network separates the data, training runs off
+// towards infinite weights, and where L-BFGS stalls the Hessian has a
+// negative eigenvalue that is real, not rounding a looser tolerance should
+// hide: finite differences of the gradient along its eigenvector agree
+// with it. With the smallest documented λ the minimum is a minimum.
+func TestWithoutDecayThereIsNoMinimum(t *testing.T) {
+	for _, c := range []struct {
+		decay    float64
+		negative bool
+	}{{0, true}, {1e-5, false}} {
+		rng := rand.New(rand.NewPCG(1, 0x9e3779b97f4a7c15))
+		prob := newHessProblem(rng, 2, 8, c.decay)
+		res, err := hessTrain(context.Background(), prob, prob.net.Init(rng), 3000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		theta := res.Theta
+		vals, vecs, err := nn.Eigen(prob.Hessian(theta))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := mat.Col(nil, 0, vecs)
+		// vᵀ(∇L(θ + hv) − ∇L(θ − hv))/2h, the curvature along v.
+		const h = 1e-3
+		gp, gm := make([]float64, len(theta)), make([]float64, len(theta))
+		plus, minus := make([]float64, len(theta)), make([]float64, len(theta))
+		for i := range theta {
+			plus[i], minus[i] = theta[i]+h*v[i], theta[i]-h*v[i]
+		}
+		prob.Grad(plus, gp)
+		prob.Grad(minus, gm)
+		fdCurv := 0.0
+		for i := range v {
+			fdCurv += v[i] * (gp[i] - gm[i]) / (2 * h)
+		}
+		if math.Abs(fdCurv-vals[0]) > 1e-3*math.Abs(vals[0]) {
+			t.Errorf("λ = %g: smallest eigenvalue %g, but finite differences give curvature %g along its eigenvector", c.decay, vals[0], fdCurv)
+		}
+		if got := vals[0] < 0; got != c.negative {
+			t.Errorf("λ = %g: smallest eigenvalue %g where training stops (loss %.3g); negative = %v, want %v",
+				c.decay, vals[0], prob.Loss(theta), got, c.negative)
+		}
+	}
+}

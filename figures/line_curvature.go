@@ -26,10 +26,10 @@ var lineCurvature = &lab.Experiment{
 		"ℓ″(z)(dz/ds)², never negative, and the term ℓ′(z)d²z/ds², which vanishes when the logit is affine in the weights.",
 	Params: []lab.Param{
 		lab.Choice("model", "tanh", []string{"tanh", "logistic"}, "the model: a one-hidden-layer tanh network or logistic regression, both with the logistic loss"),
-		lab.Int("hidden", 8, 1, 32, "the width of the tanh network's hidden layer"),
+		lab.Int("hidden", 8, 1, 16, "the width of the tanh network's hidden layer").Costly(),
 		lab.Float("span", 2, 0.1, 10, "the line runs from s = −span to s = span"),
-		lab.Int("steps", 200, 10, 2000, "the number of equal steps along the line"),
-		lab.Int("points", 80, 4, 500, "the number of points in the toy data set (two half-moons)"),
+		lab.Int("steps", 200, 10, 1000, "the number of equal steps along the line").Costly(),
+		lab.Int("points", 80, 4, 400, "the number of points in the toy data set (two half-moons)").Costly(),
 	},
 	Alt: func(a lab.Args) string {
 		if a.Choice("model") == "logistic" {

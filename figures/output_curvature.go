@@ -28,7 +28,7 @@ var logisticCurvature = &lab.Experiment{
 		"and its second derivative σ(z)(1−σ(z)), computed by the nn toolkit's exact Hessian.",
 	Params: []lab.Param{
 		lab.Float("zmax", 6, 1, 30, "the logit axis spans [−zmax, zmax]"),
-		lab.Int("points", 241, 11, 10001, "the number of equally spaced logits at which the loss and its curvature are computed"),
+		lab.Int("points", 241, 11, 10001, "the number of equally spaced logits at which the loss and its curvature are computed").Costly(),
 	},
 	Alt: func(a lab.Args) string {
 		return "Two panels. Top: the loss for label 1 falls from about z at the left to 0 at the right, the loss for label 0 is its mirror image; " +
@@ -193,8 +193,8 @@ var softmaxHessian = &lab.Experiment{
 	Doc: "Eigenvalues of the Hessian of softmax cross-entropy with respect to the logits, diag(p) − ppᵀ, " +
 		"for many random logit vectors, computed by the nn toolkit's exact Hessian.",
 	Params: []lab.Param{
-		lab.Int("classes", 4, 2, 10, "the number of classes K, the length of the logit vector"),
-		lab.Int("draws", 300, 1, 5000, "the number of random logit vectors"),
+		lab.Int("classes", 4, 2, 10, "the number of classes K, the length of the logit vector").Costly(),
+		lab.Int("draws", 300, 1, 5000, "the number of random logit vectors").Costly(),
 		lab.Float("scale", 2, 0.1, 10, "the standard deviation of each random logit"),
 	},
 	Alt: func(a lab.Args) string {

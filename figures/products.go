@@ -26,7 +26,7 @@ var productSurface = &lab.Experiment{
 	Params: []lab.Param{
 		lab.Choice("function", "xy", []string{"xy", "x2y2"}, "the function drawn: the product xy or its square x²y²"),
 		lab.Float("extent", 1.5, 1, 4, "the map spans [−extent, extent] in both coordinates"),
-		lab.Int("grid", 101, 21, 201, "the number of grid points along each axis of the map"),
+		lab.Int("grid", 101, 21, 201, "the number of grid points along each axis of the map").Costly(),
 	},
 	Alt: func(a lab.Args) string {
 		if a.Choice("function") == "xy" {
@@ -214,8 +214,8 @@ var linearTwoLayer = &lab.Experiment{
 		"hyperbola of minima and the segment from (1, 1) to (−1, −1), computed by the network.",
 	Params: []lab.Param{
 		lab.Float("extent", 2, 1.25, 4, "the map spans [−extent, extent] in both weights"),
-		lab.Int("grid", 101, 21, 201, "the number of grid points along each axis of the map"),
-		lab.Int("points", 201, 3, 10001, "the number of equally spaced values of t on the segment"),
+		lab.Int("grid", 101, 21, 201, "the number of grid points along each axis of the map").Costly(),
+		lab.Int("points", 201, 3, 10001, "the number of equally spaced values of t on the segment").Costly(),
 	},
 	Alt: func(a lab.Args) string {
 		return "A contour map of the loss (w₁w₂ − 1)² over the plane of the two weights. The loss is zero on the two branches of the hyperbola w₁w₂ = 1, " +
@@ -379,7 +379,7 @@ var linearThreeLayer = &lab.Experiment{
 		"with its second- and third-order models at the origin, where the Hessian is zero.",
 	Params: []lab.Param{
 		lab.Float("smax", 1.25, 1, 1.5, "the plot spans s from −1 to smax"),
-		lab.Int("points", 226, 3, 10001, "the number of equally spaced values of s"),
+		lab.Int("points", 226, 3, 10001, "the number of equally spaced values of s").Costly(),
 	},
 	Alt: func(a lab.Args) string {
 		return "The loss along the line w₁ = w₂ = w₃ = s falls steadily from 4 at s = −1 through 1 at the origin to 0 at s = 1, then rises again. " +

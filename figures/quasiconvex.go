@@ -28,7 +28,7 @@ var quasiconvexBump = &lab.Experiment{
 	Params: []lab.Param{
 		lab.Float("x0", 1, 0, 2, "the x coordinate of the point (x0, 0) where the Hessian is evaluated"),
 		lab.Float("extent", 2.5, 1.5, 4, "the map spans [−extent, extent] in both coordinates"),
-		lab.Int("grid", 121, 41, 201, "the number of grid points along each axis of the map"),
+		lab.Int("grid", 121, 41, 201, "the number of grid points along each axis of the map").Costly(),
 	},
 	Alt: func(a lab.Args) string {
 		return "A contour map of f(x, y) = −exp(−(x² + y²)): concentric circular contours around a single minimum at the origin, " +

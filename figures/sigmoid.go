@@ -22,7 +22,7 @@ var sigmoidCurvature = &lab.Experiment{
 		"numerically and a chord that passes under the sigmoid.",
 	Params: []lab.Param{
 		lab.Float("xmax", 6, 3, 12, "the plots span x from −xmax to xmax"),
-		lab.Int("points", 241, 21, 10001, "the number of equally spaced values of x"),
+		lab.Int("points", 241, 21, 10001, "the number of equally spaced values of x").Costly(),
 	},
 	Alt: func(a lab.Args) string {
 		return "Two stacked panels. Top: the sigmoid σ(x), rising from 0 to 1, with a chord from x = 0 to x = 4 that lies below the curve. " +

@@ -35,9 +35,9 @@ import (
 // symParams are the parameters of the shared problem.
 func symParams() []lab.Param {
 	return []lab.Param{
-		lab.Int("hidden", 4, 2, 8, "the number of hidden tanh units h"),
-		lab.Int("points", 40, 20, 60, "the number of training points, equally spaced on [−2, 2]"),
-		lab.Float("decay", 1e-4, 0, 0.01, "the weight decay λ: the loss is the mean square error plus (λ/2)‖θ‖²"),
+		lab.Int("hidden", 4, 2, 8, "the number of hidden tanh units h").Costly(),
+		lab.Int("points", 40, 20, 60, "the number of training points, equally spaced on [−2, 2]").Costly(),
+		lab.Float("decay", 1e-4, 1e-5, 0.01, "the weight decay λ: the loss is the mean square error plus (λ/2)‖θ‖²; at least 10⁻⁵, which keeps the minima isolated points"),
 	}
 }
 
@@ -224,8 +224,8 @@ var permutationBarrier = &lab.Experiment{
 	Doc: "Trains a 1-h-1 tanh network on points of sin(2.5x), swaps two hidden units, and computes the loss " +
 		"along the straight segment between the two equivalent networks; repeats the training over several runs.",
 	Params: append(symParams(),
-		lab.Int("runs", 8, 1, 16, "the number of independent training runs whose segments are checked; the figure shows the first"),
-		lab.Int("steps", 200, 10, 1000, "the number of intervals into which the segment is divided"),
+		lab.Int("runs", 8, 1, 16, "the number of independent training runs whose segments are checked; the figure shows the first").Costly(),
+		lab.Int("steps", 200, 10, 1000, "the number of intervals into which the segment is divided").Costly(),
 	),
 	Alt: func(a lab.Args) string {
 		return "The loss along the straight segment from a trained network (t = 0) to the same network with hidden units 1 and 2 swapped (t = 1). " +
@@ -318,9 +318,9 @@ var weightMatching = &lab.Experiment{
 		"solved by the Hungarian method) and compares the loss along the segment before and after alignment.",
 	Params: append(symParams(),
 		lab.Choice("partner", "copy", []string{"copy", "independent"},
-			"the second network: a copy of the first with its hidden units shuffled, or an independent training run"),
-		lab.Int("pairs", 8, 1, 16, "for partner=independent, the number of pairs of runs summarised in the values"),
-		lab.Int("steps", 200, 10, 1000, "the number of intervals into which the segment is divided"),
+			"the second network: a copy of the first with its hidden units shuffled, or an independent training run").Costly(),
+		lab.Int("pairs", 8, 1, 16, "for partner=independent, the number of pairs of runs summarised in the values").Costly(),
+		lab.Int("steps", 200, 10, 1000, "the number of intervals into which the segment is divided").Costly(),
 	),
 	Alt: func(a lab.Args) string {
 		if a.Choice("partner") == "copy" {

@@ -238,10 +238,10 @@ func runChords(ctx context.Context, m *chordModel, n int, scale float64, rng *ra
 // that chord-segment can replay exactly the test of a random-chords figure.
 func chordArgs() []lab.Param {
 	return []lab.Param{
-		lab.Int("chords", 1000, 10, 2000, "the number of random chords per model"),
-		lab.Int("hidden", 8, 1, 16, "the width of the hidden layer"),
+		lab.Int("chords", 1000, 100, 2000, "the number of random chords per model").Costly(),
+		lab.Int("hidden", 8, 1, 16, "the width of the hidden layer").Costly(),
 		lab.Float("scale", 1, 0.1, 10, "the standard deviation of every parameter at the ends of a chord, and of the frozen ones"),
-		lab.Int("points", 80, 4, 300, "the number of points in the toy data set (two half-moons)"),
+		lab.Int("points", 80, 4, 120, "the number of points in the toy data set (two half-moons)").Costly(),
 	}
 }
 
@@ -380,7 +380,7 @@ var chordSegment = &lab.Experiment{
 		"and along the same chord with the hidden layer frozen at one end's values, so that only the last layer moves.",
 	Params: append([]lab.Param{
 		lab.Choice("model", "tanh", []string{"tanh", "relu"}, "whose worst chord: the tanh or the ReLU network of random-chords with models=main"),
-		lab.Int("steps", 200, 10, 1000, "the number of equal steps in t along the segment"),
+		lab.Int("steps", 200, 10, 1000, "the number of equal steps in t along the segment").Costly(),
 	}, chordArgs()...),
 	Alt: func(a lab.Args) string {
 		return "The loss along two segments against t from 0 to 1, each with its chord dashed. When all weights move, the loss climbs far above its chord in the middle of the segment. " +

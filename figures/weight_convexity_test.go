@@ -29,7 +29,7 @@ func TestRandomChords(t *testing.T) {
 	// Other sizes and scales keep the verdicts.
 	for _, params := range []map[string]string{
 		{"hidden": "3", "scale": "3", "seed": "7", "chords": "300"},
-		{"hidden": "16", "scale": "0.5", "points": "200", "chords": "200"},
+		{"hidden": "16", "scale": "0.5", "points": "120", "chords": "200"},
 	} {
 		mustDraw(t, randomChords, params)
 	}

@@ -31,7 +31,11 @@ func printExperiments(w io.Writer, reg *lab.Registry) {
 		fmt.Fprintf(w, "    %s\n", wrap(e.Doc, 76, "    "))
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for _, p := range e.AllParams() {
-			fmt.Fprintf(tw, "    %s\t%s\t= %s\t%s; %s\n", p.Name, p.Kind, p.Default, p.Domain(), p.Doc)
+			cost := ""
+			if p.Cost {
+				cost = " (the run's time grows with it)"
+			}
+			fmt.Fprintf(tw, "    %s\t%s\t= %s\t%s; %s%s\n", p.Name, p.Kind, p.Default, p.Domain(), p.Doc, cost)
 		}
 		tw.Flush()
 	}

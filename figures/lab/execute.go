@@ -110,21 +110,33 @@ func guarded[T any](ctx context.Context, a Args, budget time.Duration, finish fu
 	select {
 	case o := <-done:
 		if errors.Is(o.err, context.DeadlineExceeded) && ctx.Err() == context.DeadlineExceeded {
-			return zero, overrun(budget)
+			return zero, overrun(budget, a)
 		}
 		return o.out, o.err
 	case <-ctx.Done():
 		// An experiment that ignores its context keeps its goroutine until
 		// it returns; the build goes on without it.
 		if ctx.Err() == context.DeadlineExceeded {
-			return zero, overrun(budget)
+			return zero, overrun(budget, a)
 		}
 		return zero, ctx.Err()
 	}
 }
 
-func overrun(budget time.Duration) error {
-	return fmt.Errorf("ran longer than its time budget of %v", budget)
+// overrun is the error of a run that took too long. It names the
+// parameters the experiment declared costly, with their values, which are
+// the ones to lower.
+func overrun(budget time.Duration, a Args) error {
+	var costly []string
+	for _, p := range a.Experiment().AllParams() {
+		if p.Cost {
+			costly = append(costly, p.Name+"="+a.String(p.Name))
+		}
+	}
+	if len(costly) == 0 {
+		return fmt.Errorf("ran longer than its time budget of %v", budget)
+	}
+	return fmt.Errorf("ran longer than its time budget of %v; its time grows with %s", budget, strings.Join(costly, ", "))
 }
 
 // run runs the experiment and checks its result.

@@ -59,6 +59,26 @@ func TestExecuteTurnsFailuresIntoErrors(t *testing.T) {
 	}
 }
 
+func TestOverrunNamesWhatDrivesTheCost(t *testing.T) {
+	e := &Experiment{
+		Name: "slow",
+		Params: []Param{
+			Int("samples", 100, 1, 1000, "how many samples").Costly(),
+			Float("rate", 0.1, 0, 1, "a rate that costs nothing"),
+			Choice("model", "big", []string{"small", "big"}, "which model").Costly(),
+		},
+		Run: func(ctx context.Context, _ Args, _ *rand.Rand) (*Result, error) {
+			<-ctx.Done()
+			return nil, ctx.Err()
+		},
+	}
+	_, err := Execute(context.Background(), e.MustParse(map[string]string{"samples": "1000"}), 50*time.Millisecond)
+	const want = "ran longer than its time budget of 50ms; its time grows with model=big, samples=1000"
+	if err == nil || err.Error() != want {
+		t.Errorf("Execute() error = %v, want %q", err, want)
+	}
+}
+
 func TestExecuteStopsWhenCancelled(t *testing.T) {
 	e := experiment("waits", func(ctx context.Context, _ Args, _ *rand.Rand) (*Result, error) {
 		<-ctx.Done()

@@ -33,6 +33,15 @@ type Param struct {
 	Max     float64  // inclusive upper bound (int and float)
 	Choices []string // the allowed values (choice)
 	Doc     string   // one sentence of help
+	// Cost marks a parameter the run's time grows with, such as a number
+	// of samples or a width; an overrun names these with their values.
+	Cost bool
+}
+
+// Costly returns p marked as a parameter the run's time grows with.
+func (p Param) Costly() Param {
+	p.Cost = true
+	return p
 }
 
 // Int declares an integer parameter in [min, max].
@@ -79,6 +88,15 @@ func (p Param) Domain() string {
 	default:
 		return "one of " + strings.Join(p.Choices, ", ")
 	}
+}
+
+// Bounds returns the canonical text of the least and the greatest value
+// of an int or float parameter.
+func (p Param) Bounds() (min, max string) {
+	if p.Kind == KindInt {
+		return strconv.FormatInt(int64(p.Min), 10), strconv.FormatInt(int64(p.Max), 10)
+	}
+	return formatFloat(p.Min), formatFloat(p.Max)
 }
 
 // parse checks s against p and returns its canonical form.

@@ -206,6 +206,33 @@ func TestLossValues(t *testing.T) {
 	}
 }
 
+// TestLogisticKeepsSmallLossesAccurate: for a well-classified example the
+// logistic loss and its gradient are tiny, and they must be accurate
+// relative to their own size, not to 1; the Hessians of a trained network,
+// whose scale they set, depend on it.
+func TestLogisticKeepsSmallLossesAccurate(t *testing.T) {
+	net := nn.New([]int{1, 1}, []nn.Activation{nn.Linear})
+	for _, c := range []struct{ z, y float64 }{{40, 1}, {-40, 0}, {25, 1}, {-30, 0}, {35, 0.5}} {
+		// One input x = 1, weight 0 and bias z: the logit is z.
+		obj := nn.NewObjective(net, nn.Logistic, nn.Data{X: mat.NewDense(1, 1, []float64{1}), Y: mat.NewDense(1, 1, []float64{c.y})})
+		theta := []float64{0, c.z}
+		grad := make([]float64, 2)
+		loss := obj.Grad(theta, grad)
+		// softplus(z) − yz = (1 − y) softplus(z) + y softplus(−z), and its
+		// derivative σ(z) − y = (1 − y) σ(z) − y σ(−z), in closed form.
+		sp := func(x float64) float64 { return math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x))) }
+		sg := func(x float64) float64 { return math.Exp(-sp(-x)) }
+		wantLoss := (1-c.y)*sp(c.z) + c.y*sp(-c.z)
+		wantGrad := (1-c.y)*sg(c.z) - c.y*sg(-c.z)
+		if math.Abs(loss-wantLoss) > 1e-14*math.Abs(wantLoss) {
+			t.Errorf("z = %g, y = %g: loss %.17g, want %.17g", c.z, c.y, loss, wantLoss)
+		}
+		if math.Abs(grad[1]-wantGrad) > 1e-14*math.Abs(wantGrad) {
+			t.Errorf("z = %g, y = %g: gradient %.17g, want %.17g", c.z, c.y, grad[1], wantGrad)
+		}
+	}
+}
+
 func dot(a, b []float64) float64 {
 	s := 0.0
 	for i := range a {

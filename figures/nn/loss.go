@@ -97,9 +97,13 @@ func (l Loss) grad(f, y, g, p []float64) float64 {
 		}
 		return s
 	case Logistic:
-		z := f[0]
-		g[0] = sigmoid(z) - y[0]
-		return softplus(z) - y[0]*z
+		// softplus(z) − yz and σ(z) − y, written so that nothing cancels:
+		// a well-classified example (σ(z) near y) keeps a loss and a
+		// gradient accurate to rounding relative to their own size, not
+		// to 1, and Hessians near a minimum stay accurate with them.
+		z, y := f[0], y[0]
+		g[0] = (1-y)*sigmoid(z) - y*sigmoid(-z)
+		return (1-y)*softplus(z) + y*softplus(-z)
 	case SoftmaxCE:
 		m := math.Inf(-1)
 		for _, fk := range f {
