@@ -33,9 +33,9 @@ var criticalPoints = &lab.Experiment{
 	Doc: "Critical points of a small tanh network with weight decay, found by Levenberg–Marquardt on the gradient from points along " +
 		"training runs, each classified by its exact Hessian: loss against index, the fraction of negative eigenvalues (Dauphin et al. 2014).",
 	Params: []lab.Param{
-		lab.Int("hidden", 5, 3, 6, "the number of hidden tanh units h"),
+		lab.Int("hidden", 5, 3, 6, "the number of hidden tanh units h").Costly(),
 		lab.Float("decay", 0.01, 0.01, 0.03, "the weight decay λ: the loss is the mean square error plus (λ/2)‖θ‖²"),
-		lab.Int("runs", 10, 6, 24, "the number of training runs from random initialisations whose points start the search"),
+		lab.Int("runs", 10, 6, 24, "the number of training runs from random initialisations whose points start the search").Costly(),
 	},
 	Alt: func(a lab.Args) string {
 		return "A scatter plot of the loss against the index, the fraction of the Hessian's eigenvalues that are negative, " +

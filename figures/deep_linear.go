@@ -37,10 +37,10 @@ var deepLinearPlateau = &lab.Experiment{
 		"at the origin grows with depth, for a chain of scalar weights (with the closed-form gradient-flow time) and for random width-2 networks; " +
 		"the Hessian at the origin is checked against its closed form, indefinite at depth 2 and zero from depth 3 on.",
 	Params: []lab.Param{
-		lab.Int("depth", 5, 3, 5, "the largest number of weight layers; depths from 2 up to this are run"),
+		lab.Int("depth", 5, 3, 5, "the largest number of weight layers; depths from 2 up to this are run").Costly(),
 		lab.Float("init", 0.2, 0.1, 0.3, "the initial scale s₀: the chain starts with every weight equal to s₀, the networks with weights drawn from N(0, s₀²/2), so that each layer shrinks a vector by about s₀"),
 		lab.Float("step", 0.02, 0.01, 0.05, "the step size η of gradient descent"),
-		lab.Int("runs", 9, 5, 25, "the number of random networks at each depth"),
+		lab.Int("runs", 9, 5, 25, "the number of random networks at each depth").Costly(),
 	},
 	Alt: func(a lab.Args) string {
 		return fmt.Sprintf("Steps of gradient descent needed to escape the origin, on a logarithmic axis, against the number of weight layers from 2 to %d. "+

@@ -34,9 +34,9 @@ var saddleEscape = &lab.Experiment{
 		"of gradient flow predicts; a little noise in each step shortens the wait.",
 	Params: []lab.Param{
 		lab.Float("step", 0.01, 0.002, 0.1, "the step size η of gradient descent"),
-		lab.Int("decades", 8, 6, 12, "the smallest starting offset ε is 10 to the minus this"),
+		lab.Int("decades", 8, 6, 12, "the smallest starting offset ε is 10 to the minus this").Costly(),
 		lab.Float("noise", 1e-4, 1e-5, 1e-3, "the standard deviation σ of the Gaussian noise added to each weight at each step of perturbed gradient descent"),
-		lab.Int("runs", 25, 3, 100, "the number of perturbed runs at each ε"),
+		lab.Int("runs", 25, 3, 100, "the number of perturbed runs at each ε").Costly(),
 	},
 	Alt: func(a lab.Args) string {
 		return fmt.Sprintf("Two panels. Top: the loss against the step of gradient descent for starts at distance 10⁻² to 10⁻%d from the stable manifold of the saddle at loss 1: "+
