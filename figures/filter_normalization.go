@@ -25,10 +25,10 @@ var filterNormalization = &lab.Experiment{
 	Doc: "Loss of a trained 2-h-1 ReLU network on a 2-D slice through its weights along two random directions, " +
 		"beside the same slice through an equivalent network whose hidden layer is rescaled, with raw and with filter-normalised directions.",
 	Params: []lab.Param{
-		lab.Int("hidden", 16, 2, 64, "the number of hidden ReLU units h"),
-		lab.Float("scale", 10, 1, 1000, "the factor c: the copy's hidden layer has its incoming weights and biases multiplied by c and its outgoing weights divided by c"),
+		lab.Int("hidden", 16, 2, 48, "the number of hidden ReLU units h").Costly(),
+		lab.Float("scale", 10, 10, 1000, "the factor c: the copy's hidden layer has its incoming weights and biases multiplied by c and its outgoing weights divided by c"),
 		lab.Float("extent", 1, 0.1, 2, "each slice spans [−extent, extent] in both direction coefficients"),
-		lab.Int("grid", 61, 11, 81, "the number of grid points along each axis of a slice"),
+		lab.Int("grid", 61, 11, 81, "the number of grid points along each axis of a slice").Costly(),
 	},
 	Alt: func(a lab.Args) string {
 		return "Four contour maps of the logarithm of the loss, in a two-by-two grid, around a trained ReLU network (left) and around " +

@@ -25,10 +25,10 @@ var modeConnectivity = &lab.Experiment{
 	Doc: "Trains two 2-h-1 ReLU networks on the wave task from different starts, then compares the loss along the straight " +
 		"segment between them with the loss along a quadratic Bézier curve whose control point is trained.",
 	Params: []lab.Param{
-		lab.Int("hidden", 16, 2, 32, "the number of hidden ReLU units h"),
-		lab.Int("nodes", 16, 2, 32, "the number of Gauss–Legendre nodes in t that estimate the mean loss along the curve while it is trained"),
-		lab.Int("steps", 200, 20, 1000, "the number of intervals in t at which both paths are evaluated"),
-		lab.Int("grid", 41, 11, 81, "the number of grid points along each axis of the map of the plane through the three points"),
+		lab.Int("hidden", 16, 2, 32, "the number of hidden ReLU units h").Costly(),
+		lab.Int("nodes", 16, 2, 32, "the number of Gauss–Legendre nodes in t that estimate the mean loss along the curve while it is trained").Costly(),
+		lab.Int("steps", 200, 20, 1000, "the number of intervals in t at which both paths are evaluated").Costly(),
+		lab.Int("grid", 41, 11, 61, "the number of grid points along each axis of the map of the plane through the three points").Costly(),
 	},
 	Alt: func(a lab.Args) string {
 		return "Top: a contour map of the loss on the plane through the two trained networks and the curve's control point. " +

@@ -27,11 +27,11 @@ var monotoneInterpolation = &lab.Experiment{
 	Doc: "Trains a 2-h-1 ReLU network on the wave task from several random starts and follows the loss along the straight " +
 		"segment from each start to its trained weights, counting the segments on which the loss never rises.",
 	Params: []lab.Param{
-		lab.Int("hidden", 16, 2, 32, "the number of hidden ReLU units h"),
-		lab.Int("runs", 12, 2, 16, "the number of training runs, each from its own random start"),
+		lab.Int("hidden", 16, 2, 24, "the number of hidden ReLU units h").Costly(),
+		lab.Int("runs", 12, 2, 16, "the number of training runs, each from its own random start").Costly(),
 		lab.Choice("optimizer", "gd", []string{"gd", "adam"}, "the trainer: full-batch gradient descent with step 0.05, or Adam with step 0.01"),
-		lab.Int("iters", 2000, 100, 3000, "the number of training steps"),
-		lab.Float("init-scale", 1, 0.1, 5, "the factor applied to the usual random initial weights"),
+		lab.Int("iters", 2000, 100, 3000, "the number of training steps").Costly(),
+		lab.Float("init-scale", 1, 0.1, 2, "the factor applied to the usual random initial weights"),
 	},
 	Alt: func(a lab.Args) string {
 		return "Two stacked panels of the loss along the straight segment from each run's initial weights (α = 0) to its trained " +

@@ -27,9 +27,9 @@ var singleNeuron = &lab.Experiment{
 	Doc: "The training loss of one sigmoid neuron σ(w x) with a single weight w, on a few examples whose inputs span many " +
 		"orders of magnitude, as a function of w: several local minima with the square loss, exactly one with cross-entropy.",
 	Params: []lab.Param{
-		lab.Int("examples", 4, 2, 6, "the number of training examples; their labels alternate 1, 0, 1, …"),
-		lab.Float("ratio", 100, 10, 1000, "the ratio between consecutive inputs: the inputs are ratioⁿ⁻¹, …, ratio, 1"),
-		lab.Int("points", 1201, 201, 20001, "grid points per sign of w at which the loss is drawn and its slope inspected"),
+		lab.Int("examples", 4, 3, 6, "the number of training examples; their labels alternate 1, 0, 1, …").Costly(),
+		lab.Float("ratio", 100, 30, 300, "the ratio between consecutive inputs: the inputs are ratioⁿ⁻¹, …, ratio, 1"),
+		lab.Int("points", 1201, 201, 20001, "grid points per sign of w at which the loss is drawn and its slope inspected").Costly(),
 	},
 	Alt: func(a lab.Args) string {
 		return "Two panels against log₁₀|w|, one curve for positive and one for negative weights in each. " +

@@ -26,9 +26,9 @@ var rebasinWidth = &lab.Experiment{
 	Doc: "For 2-h-1 ReLU networks of widths h = 4, 16 and 64 trained in pairs on the wave task, the loss barrier on the straight " +
 		"segment between the two networks of a pair, before and after weight matching aligns their hidden units.",
 	Params: []lab.Param{
-		lab.Int("pairs", 3, 1, 8, "the number of independently trained pairs of networks at each width"),
-		lab.Int("iters", 500, 50, 1000, "the largest number of L-BFGS iterations for each network"),
-		lab.Int("steps", 100, 10, 1000, "the number of intervals at which each segment is evaluated"),
+		lab.Int("pairs", 3, 3, 4, "the number of independently trained pairs of networks at each width").Costly(),
+		lab.Int("iters", 500, 100, 1000, "the largest number of L-BFGS iterations for each network").Costly(),
+		lab.Int("steps", 100, 10, 500, "the number of intervals at which each segment is evaluated").Costly(),
 	},
 	Alt: func(a lab.Args) string {
 		return "Bars for three widths, 4, 16 and 64 hidden units: the mean loss barrier on the straight segment between two " +

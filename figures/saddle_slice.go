@@ -30,12 +30,12 @@ var saddleSlice = &lab.Experiment{
 	Doc: "A 2-D slice of a tanh network's loss along two random filter-normalised directions through a saddle point, " +
 		"beside the loss along the Hessian's eigenvector of most negative eigenvalue, which the slice barely contains.",
 	Params: []lab.Param{
-		lab.Int("hidden", 6, 3, 8, "the number of hidden tanh units h of the student, two of them twins; at most the teacher's 8, so that it cannot fit the teacher exactly"),
-		lab.Int("inputs", 8, 2, 12, "the number of inputs d"),
-		lab.Int("points", 200, 32, 300, "the number of training examples, inputs drawn from a standard normal distribution"),
-		lab.Float("extent", 0.1, 0.02, 1, "the slice spans [−extent, extent] in both direction coefficients"),
-		lab.Int("grid", 41, 11, 61, "the number of grid points along each axis of the slice"),
-		lab.Int("chords", 400, 50, 1000, "the number of random chords in the slice tested for convexity"),
+		lab.Int("hidden", 6, 3, 8, "the number of hidden tanh units h of the student, two of them twins; at most the teacher's 8, so that it cannot fit the teacher exactly").Costly(),
+		lab.Int("inputs", 8, 2, 10, "the number of inputs d").Costly(),
+		lab.Int("points", 200, 200, 250, "the number of training examples, inputs drawn from a standard normal distribution").Costly(),
+		lab.Float("extent", 0.1, 0.02, 0.2, "the slice spans [−extent, extent] in both direction coefficients"),
+		lab.Int("grid", 41, 11, 61, "the number of grid points along each axis of the slice").Costly(),
+		lab.Int("chords", 400, 50, 1000, "the number of random chords in the slice tested for convexity").Costly(),
 	},
 	Alt: func(a lab.Args) string {
 		return "Top: a contour map of the loss on a plane through the saddle point along two random directions; the contours are closed " +

@@ -45,6 +45,35 @@ var excuses = map[string]map[string]excuse{
 	"line-curvature": {
 		"bends-down": {why: "the loss along one random line can be convex there, for narrow networks and short lines"},
 	},
+	"filter-normalization": {
+		"unit-differ": {why: "over a small slice of a narrow network the two filter-normalised slices differ by less than the tenth of a percent the claim asks, though by far more than rounding"},
+	},
+	"mode-connectivity": {
+		"linear-barrier":      trainingRun,
+		"curve-low":           trainedCurve,
+		"sublevel-not-convex": trainedCurve,
+	},
+	"monotone-interpolation": {
+		"trained":       trainingRun,
+		"not-always":    {why: "whether any of the runs' segments rises before it falls is a fact about those runs"},
+		"most-monotone": {why: "as not-always: how many segments fall all the way is a fact about the runs"},
+	},
+	"rebasin-width": {
+		"lower":              trainingRun,
+		"straight-not-lower": trainingRun,
+		"ratio-falls":        trainingRun,
+	},
+	"saddle-slice": {
+		"critical":      {why: "the search for the saddle may stop short of a critical point within its L-BFGS iterations for larger students; the check says how close it got"},
+		"descent":       {why: "the search from a random start may end at a minimum rather than at the saddle it looks for"},
+		"outside-plane": {why: "the random plane of the slice holds a random share of the descent direction, which can exceed the bound"},
+		"slice-chords":  {why: "a random slice of a saddle can itself curve down somewhere, and a chord then passes below it"},
+	},
+	"width-sweep": {
+		"narrow-stuck":     trainingRun,
+		"wide-clean":       trainingRun,
+		"fewer-with-width": trainingRun,
+	},
 	"orbit-average": {
 		"beats-width-one": {why: "a training run, of a narrow network especially, can end in a poor local minimum, above what a single unit can reach"},
 	},
@@ -57,6 +86,9 @@ var excuses = map[string]map[string]excuse{
 		"clear-*":     {why: "at a small scale the network is nearly linear over a chord and its violations are small, though far above rounding"},
 	},
 	"weight-matching": {
+		"recovers-permutation":    coincidingUnits,
+		"aligned-equals-original": coincidingUnits,
+		"barrier-before":          coincidingUnits,
 		"barrier-after": {
 			why: "two independent runs can end in different minima, and alignment cannot remove the barrier between those; runs that end at the same loss must lose it",
 			when: func(a lab.Args, out *lab.Output) bool {
@@ -82,6 +114,21 @@ func valueIndex(out *lab.Output, name string) int {
 		panic("no value " + name)
 	}
 	return i
+}
+
+// trainingRun excuses a claim about what independent training runs did.
+var trainingRun = excuse{why: "a claim about what some independent training runs did; other runs, sizes or seeds can do otherwise"}
+
+// trainedCurve excuses a claim about mode connectivity's trained curve.
+var trainedCurve = excuse{why: "the curve is trained too, and a curve with few nodes, or between narrow networks, may keep more of the barrier"}
+
+// coincidingUnits excuses weight matching's claims when two hidden units of
+// the trained network coincide: any order of those is as good a match.
+var coincidingUnits = excuse{
+	why: "two hidden units of the trained network coincide, so matching cannot tell them apart and the swap can move nothing",
+	when: func(a lab.Args, out *lab.Output) bool {
+		return a.Choice("partner") == "copy" && out.Values[valueIndex(out, "closest-units")].Number < 1e-6
+	},
 }
 
 // excused returns why check may fail in the run a gave out, if it may.

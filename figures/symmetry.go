@@ -352,6 +352,23 @@ func symCanonicalSigns(net *nn.Net, theta []float64) []float64 {
 	return theta
 }
 
+// symClosestUnits returns the smallest distance between the parameters
+// (incoming weights, bias, outgoing weight) of two hidden units.
+func symClosestUnits(net *nn.Net, theta []float64) float64 {
+	w, b, v := net.W(theta, 0), net.B(theta, 0), net.W(theta, 1)
+	closest := math.Inf(1)
+	for i := range b {
+		for j := range i {
+			d := (b[i]-b[j])*(b[i]-b[j]) + (v.At(0, i)-v.At(0, j))*(v.At(0, i)-v.At(0, j))
+			for k := range net.In() {
+				d += (w.At(i, k) - w.At(j, k)) * (w.At(i, k) - w.At(j, k))
+			}
+			closest = math.Min(closest, math.Sqrt(d))
+		}
+	}
+	return closest
+}
+
 func symDistance(a, b []float64) float64 {
 	s := 0.0
 	for i := range a {
@@ -371,6 +388,9 @@ func runWeightMatching(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab
 
 	var b, aligned []float64
 	if args.Choice("partner") == "copy" {
+		// Units that coincide can be matched in either order; the checks
+		// below then fail, and this value says why.
+		r.Float("closest-units", "%.1e", symClosestUnits(prob.net, a))
 		applied := symDerangement(rng, h)
 		b = prob.net.Permute(a, 0, applied)
 		recovered := prob.net.Match(a, b)[0]

@@ -36,8 +36,8 @@ var spuriousMinima = &lab.Experiment{
 		"n = 6 to 12, from many random starts, with k = n student units and with one or more extra units, and counts the runs " +
 		"that end in spurious local minima (loss clearly above zero, zero gradient, positive definite Hessian).",
 	Params: []lab.Param{
-		lab.Int("runs", 50, 10, 200, "the number of training runs, from independent random starts, for each size"),
-		lab.Int("extra", 1, 1, 3, "the number of extra student units in the over-parameterised comparison"),
+		lab.Int("runs", 50, 10, 60, "the number of training runs, from independent random starts, for each size").Costly(),
+		lab.Int("extra", 1, 1, 3, "the number of extra student units in the over-parameterised comparison").Costly(),
 		lab.Float("threshold", 1e-3, 1e-4, 1e-2, "the loss above which a run that has stopped counts as ending in a spurious minimum"),
 	},
 	Alt: func(a lab.Args) string {

@@ -34,11 +34,11 @@ var widthSweep = &lab.Experiment{
 		"and shows the final loss of every run: narrow networks often end in local minima far above the best run, " +
 		"wide ones do not.",
 	Params: []lab.Param{
-		lab.Int("runs", 24, 4, 48, "the number of training runs, from independent random starts, at each width"),
-		lab.Int("points", 60, 30, 120, "the number of training points, equally spaced on [−π, π]"),
+		lab.Int("runs", 24, 4, 32, "the number of training runs, from independent random starts, at each width").Costly(),
+		lab.Int("points", 60, 30, 90, "the number of training points, equally spaced on [−π, π]").Costly(),
 		lab.Float("decay", 1e-4, 1e-5, 0.01, "the weight decay λ: the loss is the mean square error plus (λ/2)‖θ‖², which keeps minima at finite weights"),
 		lab.Float("margin", 0.05, 0.01, 0.2, "how far above the best final loss at its width a run must end to count as stuck"),
-		lab.Int("iterations", 500, 100, 1000, "the most L-BFGS iterations a run may take"),
+		lab.Int("iterations", 500, 200, 750, "the most L-BFGS iterations a run may take").Costly(),
 	},
 	Alt: func(a lab.Args) string {
 		return "A strip plot of the final training loss of every run, on a logarithmic axis, at widths 2, 4, 8 and 16. " +
@@ -351,7 +351,13 @@ func runWidthSweep(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.Res
 	if stuckGrad > 0 {
 		r.Float("stuck-grad", "%.0e", stuckGrad)
 		r.Float("stuck-eig", "%.1e", stuckEig)
-		r.Float("stuck-decrement", "%.0e", stuckDec)
+		if math.IsInf(stuckDec, 1) {
+			// A stuck run whose Hessian is not positive definite has no
+			// Newton decrement; the stuck-are-minima check says so.
+			r.Text("stuck-decrement", "∞")
+		} else {
+			r.Float("stuck-decrement", "%.0e", stuckDec)
+		}
 	}
 
 	wideClean := true
