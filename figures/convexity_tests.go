@@ -30,9 +30,9 @@ var oneVariableTests = &lab.Experiment{
 	Doc: "Four functions of one variable that test the definitions: −|x| (second derivative 0 wherever it exists, not convex), " +
 		"e^(−x) (convex, no minimum), x² (equal values at two points, convex) and a quasiconvex shelf with local minima that are not global.",
 	Params: []lab.Param{
-		lab.Int("steps", 40, 10, 10000, "the number of gradient-descent steps on e^(−x)"),
+		lab.Int("steps", 40, 10, 10000, "the number of gradient-descent steps on e^(−x)").Costly(),
 		lab.Float("step", 1, 0.1, 4, "the step size of gradient descent on e^(−x)"),
-		lab.Int("chords", 2000, 100, 100000, "the number of random chords (and segments) tested for each function"),
+		lab.Int("chords", 2000, 100, 100000, "the number of random chords (and segments) tested for each function").Costly(),
 	},
 	Alt: func(a lab.Args) string {
 		return "Four panels, one above the other. First: the tent −|x| with a dashed chord from x = −1 to x = 1 lying below its peak. " +

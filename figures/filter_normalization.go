@@ -26,7 +26,7 @@ var filterNormalization = &lab.Experiment{
 		"beside the same slice through an equivalent network whose hidden layer is rescaled, with raw and with filter-normalised directions.",
 	Params: []lab.Param{
 		lab.Int("hidden", 16, 2, 48, "the number of hidden ReLU units h").Costly(),
-		lab.Float("scale", 10, 10, 1000, "the factor c: the copy's hidden layer has its incoming weights and biases multiplied by c and its outgoing weights divided by c"),
+		lab.Float("scale", 10, 1, 1000, "the factor c: the copy's hidden layer has its incoming weights and biases multiplied by c and its outgoing weights divided by c"),
 		lab.Float("extent", 1, 0.1, 2, "each slice spans [−extent, extent] in both direction coefficients"),
 		lab.Int("grid", 61, 11, 81, "the number of grid points along each axis of a slice").Costly(),
 	},

@@ -92,8 +92,8 @@ func TestSingleNeuronDefaults(t *testing.T) {
 
 func TestSingleNeuronExtremes(t *testing.T) {
 	for _, given := range []map[string]string{
-		{"examples": "2", "ratio": "10", "points": "201"},
-		{"examples": "6", "ratio": "1000", "points": "20001"},
+		{"examples": "3", "ratio": "30", "points": "201"},
+		{"examples": "6", "ratio": "300", "points": "20001"},
 	} {
 		if _, err := lab.Execute(context.Background(), singleNeuron.MustParse(given), 0); err != nil {
 			t.Errorf("%v: %v", given, err)

@@ -115,8 +115,8 @@ func TestWidthSweepDefaults(t *testing.T) {
 
 func TestWidthSweepExtremes(t *testing.T) {
 	for _, given := range []map[string]string{
-		{"runs": "4", "points": "30", "iterations": "100", "decay": "0.01", "margin": "0.2"},
-		{"runs": "6", "points": "120", "decay": "1e-05", "margin": "0.01"},
+		{"runs": "4", "points": "30", "iterations": "200", "decay": "0.01", "margin": "0.2"},
+		{"runs": "6", "points": "90", "decay": "1e-05", "margin": "0.01"},
 	} {
 		if _, err := lab.Execute(context.Background(), widthSweep.MustParse(given), 0); err != nil {
 			t.Errorf("%v: %v", given, err)
