@@ -16,8 +16,6 @@ func TestFilterNormalizationDefaults(t *testing.T) {
 	}
 }
 
-func TestFilterNormalizationExtremes(t *testing.T) { finishesAtExtremes(t, filterNormalization) }
-
 func TestFilterNormalizedSlicesIgnoreLayerScales(t *testing.T) {
 	// In a net with two hidden layers, scale the first by 7 and the second
 	// by 0.3 (each undone in the layer after it): the function is the same,

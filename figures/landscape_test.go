@@ -2,7 +2,6 @@ package figures
 
 import (
 	"math"
-	"strconv"
 	"testing"
 
 	"github.com/nonconvex/explainer/figures/lab"
@@ -40,37 +39,5 @@ func TestLogGrid(t *testing.T) {
 	}
 	if g.Zs[0][0] != 0.01 {
 		t.Error("logGrid changed its input")
-	}
-}
-
-// finishesAtExtremes runs e with every parameter at its smallest and then
-// at its largest value (choices: first and last) and fails if a run does
-// not finish, within the default budget, without an error. Checks may
-// fail there: they are claims about the parameters an article uses.
-func finishesAtExtremes(t *testing.T, e *lab.Experiment) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("runs an experiment at its extremes")
-	}
-	for _, end := range []string{"smallest", "largest"} {
-		given := map[string]string{}
-		for _, p := range e.Params {
-			switch p.Kind {
-			case lab.KindInt, lab.KindFloat:
-				v := p.Min
-				if end == "largest" {
-					v = p.Max
-				}
-				given[p.Name] = strconv.FormatFloat(v, 'g', -1, 64)
-			case lab.KindChoice:
-				given[p.Name] = p.Choices[0]
-				if end == "largest" {
-					given[p.Name] = p.Choices[len(p.Choices)-1]
-				}
-			}
-		}
-		if _, err := lab.Execute(t.Context(), e.MustParse(given), 0); err != nil {
-			t.Errorf("%s with every parameter at its %s value %v: %v", e.Name, end, given, err)
-		}
 	}
 }

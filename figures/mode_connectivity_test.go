@@ -14,8 +14,6 @@ func TestModeConnectivityDefaults(t *testing.T) {
 	}
 }
 
-func TestModeConnectivityExtremes(t *testing.T) { finishesAtExtremes(t, modeConnectivity) }
-
 func TestMCPlane(t *testing.T) {
 	a, b, m := []float64{1, 1, 1}, []float64{4, 5, 1}, []float64{0, 0, 3}
 	u, w, coords := mcPlane(a, b, m)

@@ -9,8 +9,6 @@ func TestMonotoneInterpolationDefaults(t *testing.T) {
 	}
 }
 
-func TestMonotoneInterpolationExtremes(t *testing.T) { finishesAtExtremes(t, monotoneInterpolation) }
-
 func TestMIRise(t *testing.T) {
 	for _, c := range []struct {
 		name string

@@ -14,5 +14,3 @@ func TestRebasinWidthDefaults(t *testing.T) {
 		}
 	}
 }
-
-func TestRebasinWidthExtremes(t *testing.T) { finishesAtExtremes(t, rebasinWidth) }

@@ -19,8 +19,6 @@ func TestSaddleSliceDefaults(t *testing.T) {
 	}
 }
 
-func TestSaddleSliceExtremes(t *testing.T) { finishesAtExtremes(t, saddleSlice) }
-
 func TestSSRestrictedMatchesFiniteDifferencesOfTheSlice(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2, 0))
 	net := nn.New([]int{3, 4, 1}, []nn.Activation{nn.Tanh, nn.Linear})
