@@ -43,9 +43,9 @@ var convexReformulation = &lab.Experiment{
 		"certifies its optimum p* with a dual bound, rebuilds a network from the solution, and trains networks of widths 2 to 32 " +
 		"many times from random starts with L-BFGS: no run ends below p*, the best reach it, others stop above it.",
 	Params: []lab.Param{
-		lab.Int("points", 12, 4, 16, "the number of training points, inputs spread over [−1, 1], targets sin(3x) plus noise"),
+		lab.Int("points", 12, 4, 16, "the number of training points, inputs spread over [−1, 1], targets sin(3x) plus noise").Costly(),
 		lab.Float("decay", 0.05, 0.05, 1, "the weight decay β: the objective is ½ Σ (f(xᵢ) − yᵢ)² + (β/2) times the sum of all squared weights"),
-		lab.Int("runs", 20, 4, 40, "the number of training runs, from independent random starts, at each width"),
+		lab.Int("runs", 20, 4, 40, "the number of training runs, from independent random starts, at each width").Costly(),
 	},
 	Alt: func(a lab.Args) string {
 		return fmt.Sprintf("Two panels. Top: %d data points, the piecewise-linear fit of the network rebuilt from the convex program's solution, "+

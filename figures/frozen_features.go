@@ -37,8 +37,8 @@ var frozenFeatures = &lab.Experiment{
 	Doc: "Fits f(x) = Σ αⱼ relu(aⱼx + bⱼ) to points of sin(3x) in two ways at each width: with (aⱼ, bⱼ) frozen at random values and only α fitted " +
 		"(random features, a convex least-squares problem solved exactly), and with every weight trained by L-BFGS from random starts (non-convex).",
 	Params: []lab.Param{
-		lab.Int("points", 40, 20, 200, "the number of training points, equally spaced on [−1, 1], targets sin(3x)"),
-		lab.Int("draws", 20, 4, 50, "the number of random draws of frozen features, and of training runs, at each width"),
+		lab.Int("points", 40, 20, 200, "the number of training points, equally spaced on [−1, 1], targets sin(3x)").Costly(),
+		lab.Int("draws", 20, 4, 50, "the number of random draws of frozen features, and of training runs, at each width").Costly(),
 	},
 	Alt: func(a lab.Args) string {
 		return fmt.Sprintf("Training error against the number of hidden units, both on logarithmic axes, for %d points of sin(3x). "+

@@ -39,11 +39,11 @@ var inputConvex = &lab.Experiment{
 	Doc: "An input-convex neural network against the same architecture with weights of both signs: midpoint tests on random pairs of inputs, " +
 		"and the training loss of the input-convex network along the straight segment between a trained network and its copy with two hidden units swapped.",
 	Params: []lab.Param{
-		lab.Int("hidden", 8, 2, 16, "the width of each of the two hidden layers"),
+		lab.Int("hidden", 8, 2, 16, "the width of each of the two hidden layers").Costly(),
 		lab.Choice("activation", "relu", []string{"relu", "softplus"}, "the activation, convex and non-decreasing: ReLU or softplus"),
-		lab.Int("pairs", 2000, 100, 20000, "the number of random pairs of inputs in the midpoint test"),
-		lab.Int("points", 40, 10, 100, "the number of training points, inputs standard normal in the plane, targets √(1 + ‖x‖²)"),
-		lab.Int("steps", 3000, 500, 5000, "the number of full-batch steps of projected Adam that train the input-convex network"),
+		lab.Int("pairs", 2000, 100, 10000, "the number of random pairs of inputs in the midpoint test").Costly(),
+		lab.Int("points", 40, 10, 80, "the number of training points, inputs standard normal in the plane, targets √(1 + ‖x‖²)").Costly(),
+		lab.Int("steps", 3000, 500, 4000, "the number of full-batch steps of projected Adam that train the input-convex network").Costly(),
 	},
 	Alt: func(a lab.Args) string {
 		return fmt.Sprintf("Two panels. Top: the midpoint gaps of %d random pairs of inputs, sorted, for an input-convex network and for the same network with weights of both signs; "+
