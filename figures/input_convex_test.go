@@ -16,7 +16,7 @@ func TestInputConvex(t *testing.T) {
 func TestInputConvexExtremes(t *testing.T) {
 	for _, params := range []map[string]string{
 		{"hidden": "2", "pairs": "100", "points": "10", "steps": "500"},
-		{"hidden": "16", "pairs": "20000", "points": "100", "steps": "5000", "activation": "softplus"},
+		{"hidden": "16", "pairs": "10000", "points": "80", "steps": "4000", "activation": "softplus"},
 		{"hidden": "3", "seed": "4"},
 	} {
 		mustDraw(t, inputConvex, params)
