@@ -120,7 +120,7 @@ func TestBadInput(t *testing.T) {
 		{name: "bad bibliography entry", files: "-- references.bib --\n@book{boyd2004,\n  author = {Boyd, Stephen},\n  year = {2004},\n}\n",
 			want: `content/references.bib:1:1: entry boyd2004: missing field title`},
 		{name: "unknown site setting", files: "-- site.yaml --\ntitle: T\nurl: https://example.org\ntheme: dark\n",
-			want: `content/site.yaml:3: unknown field theme (known fields: title, description, url, author, language)`},
+			want: `content/site.yaml:3: unknown field theme (known fields: title, description, url, author, language, repository, parts)`},
 		{name: "missing home page", setup: remove("content/index.md"),
 			want: `content/index.md: missing: the home page must be index.md in the content folder`},
 		{name: "errors in several files, all at once and sorted",

@@ -92,9 +92,9 @@ var pathInputs = []badInput{
 
 	// Messages say what is wrong and how to fix it.
 	{name: "empty settings", files: "-- site.yaml --\n",
-		want: `content/site.yaml: empty: the site's settings need a title: and a url:, and may have a description:, an author: and a language:`},
+		want: `content/site.yaml: empty: the site's settings need a title: and a url:, and may have a description:, an author:, a language:, a repository: and parts:`},
 	{name: "settings as a list", files: "-- site.yaml --\n- title: T\n- url: https://example.org\n",
-		want: `content/site.yaml:1: the settings are lines of the form key: value, with the keys title, description, url, author, language`},
+		want: `content/site.yaml:1: the settings are lines of the form key: value, with the keys title, description, url, author, language, repository, parts`},
 	{name: "site url with a path that is no base path", files: "-- site.yaml --\ntitle: T\nurl: https://example.org/my explainer/\n",
 		want: `content/site.yaml:2: url's path must be folder names of letters, digits and - . _ ~, such as /explainer; got "https://example.org/my explainer/"`},
 	{name: "site url missing", files: "-- site.yaml --\ntitle: T\n",

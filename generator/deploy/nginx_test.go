@@ -93,6 +93,9 @@ func checkServed(t *testing.T, origin, out string) {
 			"asset.css": "text/css; charset=utf-8",
 			".txt":      "text/plain; charset=utf-8",
 			"asset.otf": "font/otf",
+			"asset.svg": "image/svg+xml; charset=utf-8",
+			".ico":      "image/x-icon",
+			".png":      "image/png",
 		}[kind]
 		if p == base+"feed.xml" {
 			want = "application/atom+xml; charset=utf-8"

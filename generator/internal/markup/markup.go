@@ -64,6 +64,9 @@ type Doc struct {
 	// IDs are the ids of the elements of the article's HTML, which links
 	// may point at: headings, figures, runs, equations and footnotes.
 	IDs []string
+	// Code reports whether the article shows a block of code, which the
+	// page then styles.
+	Code bool
 
 	body    []piece // the HTML, with holes for the resolver's answers
 	size    int     // bytes of HTML in body, without the holes

@@ -200,6 +200,8 @@ func (b *builder) walk() {
 				segs = append(segs, n.ClosureLine)
 			}
 			b.html.check(b.pc, join(src, segs))
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			b.doc.Code = true
 		case *ast.Heading:
 			b.heading(n)
 			if id, ok := n.AttributeString("id"); ok {

@@ -19,7 +19,9 @@ var styleCSS string
 
 // assetURLs are the addresses of the fingerprinted assets.
 type assetURLs struct {
-	CSS string
+	CSS     string // the stylesheet of every page
+	CodeCSS string // the colours of highlighted code, for the pages that show some
+	Icon    string // the site's icon, as SVG
 }
 
 // assetFiles returns the assets by output path, each named by a hash of
@@ -30,10 +32,19 @@ var assetFiles = sync.OnceValues(func() (map[string][]byte, func(base string) as
 	files[mathFont] = lmmath.TTF
 	// The stylesheet names the font relative to itself, so it works
 	// under any base path.
-	css := strings.Replace(styleCSS, "{{math-font}}", strings.TrimPrefix(mathFont, "assets/"), 1) + codeCSS()
+	css := strings.Replace(styleCSS, "{{math-font}}", strings.TrimPrefix(mathFont, "assets/"), 1)
 	cssName := hashedName("assets/style", ".css", []byte(css))
 	files[cssName] = []byte(css)
-	return files, func(base string) assetURLs { return assetURLs{CSS: base + cssName} }
+	// Few pages show code: the others need not load its colours.
+	code := codeCSS()
+	codeName := hashedName("assets/code", ".css", code)
+	files[codeName] = code
+	icon := iconSVG()
+	iconName := hashedName("assets/icon", ".svg", icon)
+	files[iconName] = icon
+	return files, func(base string) assetURLs {
+		return assetURLs{CSS: base + cssName, CodeCSS: base + codeName, Icon: base + iconName}
+	}
 })
 
 func hashedName(stem, ext string, data []byte) string {
@@ -43,14 +54,14 @@ func hashedName(stem, ext string, data []byte) string {
 
 // codeCSS styles highlighted code: chroma classes for a light and a dark
 // scheme.
-func codeCSS() string {
+func codeCSS() []byte {
 	var b bytes.Buffer
-	b.WriteString("\n/* Code highlighting (chroma). */\n")
+	b.WriteString("/* Code highlighting (chroma). */\n")
 	writeChroma(&b, styles.Get("github"))
 	b.WriteString("@media (prefers-color-scheme: dark) {\n")
 	writeChroma(&b, styles.Get("github-dark"))
 	b.WriteString("}\n")
-	return b.String()
+	return b.Bytes()
 }
 
 func writeChroma(b *bytes.Buffer, style *chroma.Style) {

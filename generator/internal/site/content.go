@@ -37,6 +37,35 @@ type Settings struct {
 	Author string `yaml:"author"`
 	// Language is the pages' language code; "en" if empty.
 	Language string `yaml:"language"`
+	// Repository, if set, is the address at which the site's source files
+	// can be read, such as https://github.com/you/explainer/blob/main: a
+	// file's path appended to it is the file's address. The experiments
+	// page links each experiment's source through it.
+	Repository string `yaml:"repository"`
+	// Parts group the articles, by their order, on the home page and in
+	// each article's heading. Without parts the articles form one list.
+	Parts []Part `yaml:"parts"`
+}
+
+// A Part is a group of consecutive articles: those whose order is at
+// least its From and below the next part's.
+type Part struct {
+	// Title names the part, such as "Part I: Why the loss is not convex".
+	Title string `yaml:"title"`
+	// From is the lowest order of the part's articles.
+	From int `yaml:"from"`
+}
+
+// part returns the index of the part an article of the given order
+// belongs to, or -1 if there are no parts or it comes before the first.
+func (s Settings) part(order int) int {
+	i := -1
+	for j, p := range s.Parts {
+		if order >= p.From {
+			i = j
+		}
+	}
+	return i
 }
 
 // An article is one Markdown file: the home page or an article.
@@ -142,6 +171,14 @@ func (b *Builder) read() (*content, diag.List) {
 		return cmp.Or(cmp.Compare(x.doc.Meta.Order, y.doc.Meta.Order),
 			cmp.Compare(x.doc.Meta.Title, y.doc.Meta.Title), cmp.Compare(x.slug, y.slug))
 	})
+	if parts := c.settings.Parts; len(parts) > 0 {
+		for _, a := range c.articles {
+			if c.settings.part(a.doc.Meta.Order) < 0 {
+				errs.Add(a.doc.MetaPos("order"), "order %d comes before the first part, which starts from %d (site.yaml): give the article an order in one of the parts",
+					a.doc.Meta.Order, parts[0].From)
+			}
+		}
+	}
 	return c, errs
 }
 
@@ -172,7 +209,7 @@ func (b *Builder) parse(s source) (*article, error) {
 }
 
 // settingsFields are the keys site.yaml may hold.
-var settingsFields = []string{"title", "description", "url", "author", "language"}
+var settingsFields = []string{"title", "description", "url", "author", "language", "repository", "parts"}
 
 func readSettings(root string, src *source, errs diag.List) (Settings, diag.List) {
 	var s Settings
@@ -196,7 +233,7 @@ func readSettings(root string, src *source, errs diag.List) (Settings, diag.List
 	var doc yaml.Node
 	err = yaml.Unmarshal(data, &doc)
 	if err == nil && len(doc.Content) == 0 {
-		errs.Add(diag.Pos{File: p}, "empty: the site's settings need a title: and a url:, and may have a description:, an author: and a language:")
+		errs.Add(diag.Pos{File: p}, "empty: the site's settings need a title: and a url:, and may have a description:, an author:, a language:, a repository: and parts:")
 		return s, errs
 	}
 	if err == nil && doc.Content[0].Kind != yaml.MappingNode {
@@ -231,12 +268,46 @@ func readSettings(root string, src *source, errs diag.List) (Settings, diag.List
 		errs.Add(at("url"), "%s", msg)
 	}
 	s.URL = address
+	if s.Repository != "" {
+		if u, err := url.Parse(s.Repository); err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			errs.Add(at("repository"), "repository must be the address of the source files, such as https://github.com/you/explainer/blob/main, got %q", s.Repository)
+		}
+		s.Repository = strings.TrimSuffix(s.Repository, "/")
+	}
+	errs = checkParts(s.Parts, item(doc.Content[0], "parts", p), errs)
 	if s.Language == "" {
 		s.Language = "en"
 	} else if _, err := language.Parse(s.Language); err != nil {
 		errs.Add(at("language"), "language must be a language tag such as en or en-GB, got %q", s.Language)
 	}
 	return s, errs
+}
+
+// checkParts checks the parts: each has a title, and they come in
+// increasing order. at gives the position of the i-th.
+func checkParts(parts []Part, at func(i int) diag.Pos, errs diag.List) diag.List {
+	for i, p := range parts {
+		if strings.TrimSpace(p.Title) == "" {
+			errs.Add(at(i), "part %d has no title: give it one, such as title: \"Part I: The question\"", i+1)
+		}
+		if i > 0 && p.From <= parts[i-1].From {
+			errs.Add(at(i), "part %d starts from order %d, not after part %d (from: %d): list the parts in reading order", i+1, p.From, i, parts[i-1].From)
+		}
+	}
+	return errs
+}
+
+// item returns a function giving the position of the i-th item of the
+// sequence under key in a YAML mapping.
+func item(m *yaml.Node, key, file string) func(i int) diag.Pos {
+	return func(i int) diag.Pos {
+		for j := 0; j+1 < len(m.Content); j += 2 {
+			if m.Content[j].Value == key && i < len(m.Content[j+1].Content) {
+				return diag.Pos{File: file, Line: m.Content[j+1].Content[i].Line}
+			}
+		}
+		return diag.Pos{File: file}
+	}
 }
 
 // checkURL returns the address a site.yaml url names, without a trailing

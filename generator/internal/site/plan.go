@@ -146,8 +146,13 @@ func (r *renderer) plan(uses []*use) *plan {
 	assets, _ := assetFiles()
 	for _, name := range slices.Sorted(maps.Keys(assets)) {
 		what := "a font"
-		if path.Ext(name) == ".css" {
+		switch {
+		case strings.HasPrefix(name, "assets/code."):
+			what = "the stylesheet for highlighted code"
+		case path.Ext(name) == ".css":
 			what = "the stylesheet"
+		case path.Ext(name) == ".svg":
+			what = "the site's icon"
 		}
 		p.claim(name, builtAs(what), constant(assets[name]))
 	}
@@ -155,6 +160,9 @@ func (r *renderer) plan(uses []*use) *plan {
 	p.claim("feed.xml", builtAs("the feed"), func() ([]byte, error) { return r.feed(), nil })
 	p.claim("robots.txt", builtAs("robots.txt, which points crawlers at the sitemap"), func() ([]byte, error) { return r.robots(), nil })
 	p.claim("_headers", builtAs("the headers Netlify and Cloudflare Pages send"), func() ([]byte, error) { return r.headers(uses), nil })
+	// Browsers and crawlers ask for these two by name, at the root.
+	p.claim("favicon.ico", builtAs("the site's icon for browsers that ask for it by name"), func() ([]byte, error) { return iconICO(), nil })
+	p.claim("apple-touch-icon.png", builtAs("the site's icon for iOS"), func() ([]byte, error) { return iconPNG(180), nil })
 	p.claim("404.html", builtAs("the page for addresses that do not exist"), r.notFound)
 	p.claim("experiments/index.html", builtAs("the experiments catalogue"), func() ([]byte, error) { return r.experiments(uses) })
 	c := r.ix.content

@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"io"
 	"maps"
+	"net/url"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -61,17 +62,31 @@ type page struct {
 	Title       string
 	Description string
 	Canonical   string
+	Kind        string // the template: "home", "article", "experiments", "notfound"
+	Card        *card  // the social-media card; nil for none
+	Code        bool   // whether the page shows highlighted code
 
+	Date        string        // YYYY-MM-DD, or ""
+	DateText    string        // the date as a reader reads it: 22 November 2026
+	Part        *link         // the part the article belongs to
 	TOC         template.HTML // the table of contents as a nested list
 	Body        template.HTML
 	References  []reference
 	Prev, Next  *link
 	Articles    []link
+	Parts       []partList
 	Experiments []experimentDoc
 }
 
 type link struct {
 	URL, Title, Description string
+}
+
+// A partList is a part of the site and its articles, for the home page.
+type partList struct {
+	ID, Title string
+	Start     int // the reading-order number of its first article
+	Articles  []link
 }
 
 type reference struct {
@@ -81,6 +96,7 @@ type reference struct {
 
 type experimentDoc struct {
 	Name, Doc, File string
+	Source          string // the address of its source file, or ""
 	Params          []lab.Param
 	UsedBy          []usedBy
 }
@@ -120,6 +136,7 @@ func (r *renderer) base(title, description, canonicalPath string) page {
 }
 
 func (r *renderer) execute(name string, p page) ([]byte, error) {
+	p.Kind = name
 	var buf bytes.Buffer
 	buf.Grow(8 << 10)
 	if err := pageTemplates[name].ExecuteTemplate(&buf, "layout", p); err != nil {
@@ -166,14 +183,20 @@ func (r *renderer) links() []link {
 func (r *renderer) article(a *article, number int) ([]byte, error) {
 	res := r.ix.resolver(a)
 	p := r.base(a.doc.Meta.Title, a.doc.Meta.Description, r.ix.pageURL(a))
+	p.Code = a.doc.Code
 	p.TOC = tocHTML(a.doc.TOC)
+	p.Card = r.card(a)
 	for _, key := range sortedByValue(res.cites) {
 		e, _ := r.ix.content.bib.Lookup(key)
 		p.References = append(p.References, reference{Key: key, HTML: template.HTML(e.HTML())})
 	}
 	if a.slug == "" {
-		p.Articles = r.links()
+		p.Parts = r.parts()
 		return r.executeArticle("home", p, a, res)
+	}
+	p.Date, p.DateText = a.doc.Meta.Date, readableDate(a.doc.Meta.Date)
+	if i := r.ix.content.settings.part(a.doc.Meta.Order); i >= 0 {
+		p.Part = &link{URL: r.ix.base + "#" + partID(i), Title: r.ix.content.settings.Parts[i].Title}
 	}
 	arts := r.ix.content.articles
 	if i := number - 1; i > 0 {
@@ -236,9 +259,11 @@ func (r *renderer) experiments(uses []*use) ([]byte, error) {
 		users[u.fig.Experiment] = append(users[u.fig.Experiment], usedBy{URL: r.ix.pageURL(u.art) + "#" + u.fig.ID, Label: label})
 	}
 	for _, e := range r.b.cfg.Registry.Experiments {
-		p.Experiments = append(p.Experiments, experimentDoc{
-			Name: e.Name, Doc: e.Doc, File: lab.SourceFile(e), Params: e.AllParams(), UsedBy: users[e.Name],
-		})
+		doc := experimentDoc{Name: e.Name, Doc: e.Doc, File: lab.SourceFile(e), Params: e.AllParams(), UsedBy: users[e.Name]}
+		if repo := r.ix.content.settings.Repository; repo != "" {
+			doc.Source = repo + "/" + (&url.URL{Path: doc.File}).EscapedPath()
+		}
+		p.Experiments = append(p.Experiments, doc)
 	}
 	return r.execute("experiments", p)
 }

@@ -44,8 +44,9 @@
 //	<slug>/<fig-id>.svg     the figure
 //	<slug>/<fig-id>.csv     the data behind it
 //	experiments/index.html  every experiment and its parameters
-//	assets/                 CSS and fonts, named by content hash
+//	assets/                 CSS, the icon and fonts, named by content hash
 //	404.html sitemap.xml robots.txt
+//	favicon.ico apple-touch-icon.png  the icon, where browsers ask for it by name
 //	feed.xml                an Atom feed of the articles, each with its whole text
 //	                        (up to a megabyte of HTML; a longer one by its summary)
 //	_headers                caching and types for Netlify and Cloudflare Pages

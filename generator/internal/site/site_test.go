@@ -46,8 +46,9 @@ func TestBuildWritesTheSite(t *testing.T) {
 	}
 	slices.Sort(names)
 	want := []string{
-		"404.html", "_headers", "assets/latinmodern-math.HASH.otf", "assets/style.HASH.css", "experiments/index.html",
-		"feed.xml", "first/fig-line.csv", "first/fig-line.svg", "first/index.html", "index.html",
+		"404.html", "_headers", "apple-touch-icon.png", "assets/code.HASH.css", "assets/icon.HASH.svg",
+		"assets/latinmodern-math.HASH.otf", "assets/style.HASH.css", "experiments/index.html",
+		"favicon.ico", "feed.xml", "first/fig-line.csv", "first/fig-line.svg", "first/index.html", "index.html",
 		"robots.txt", "second/fig-wave.svg", "second/index.html", "sitemap.xml",
 	}
 	if !slices.Equal(names, want) {
@@ -160,7 +161,7 @@ func TestAssetNamesFollowTheirContent(t *testing.T) {
 	}
 	css := ""
 	for name, data := range files {
-		if strings.HasSuffix(name, ".css") {
+		if strings.HasPrefix(name, "assets/style.") {
 			css = string(data)
 		}
 	}
