@@ -49,7 +49,7 @@ var markupInputs = []badInput{
 	{name: "duplicate footnote", files: third("A claim.[^n]\n\n[^n]: One.\n[^n]: Two.\n"),
 		want: `content/third.md:8:1: duplicate footnote [^n] (first defined at line 7)`},
 	{name: "heading attribute other than an id", files: third("## Start {#sec-start onclick=x}\n"),
-		want: `content/third.md:5:22: malformed heading attributes {#sec-start onclick=x}: a heading takes only an id, as in {#sec-name}`},
+		want: `content/third.md:5:22: malformed heading attributes {#sec-start onclick=x}: a heading takes only an id, and a claim a verdict, as in {#sec-name} or {#sec-claim verdict=false}`},
 	{name: "heading class", files: third("## Start {.wide}\n"),
 		want: `content/third.md:5:10: malformed heading attributes {.wide}: a heading takes only an id, as in {#sec-name}`},
 	{name: "heading id with capitals", files: third("## Start {#Sec_Start}\n"),

@@ -87,7 +87,7 @@ type (
 	runHole     struct{ fig *Figure }
 	inlineHole  struct{ d *Directive }
 	refHole     struct{ ref *Ref }
-	citeHole    struct{ cites []*Cite }
+	citeHole    struct{ cites, notes []*Cite }
 	hrefHole    struct{ l *Link }
 )
 
@@ -129,6 +129,13 @@ func (h citeHole) fill(f *filler, r Resolver) {
 		}
 	}
 	f.write("]</span>")
+	if len(h.notes) > 0 {
+		f.write(`<span class="sidenote cite-note" aria-hidden="true">`)
+		for _, c := range h.notes {
+			f.write(`<span class="sn-p">` + r.CiteNote(c) + `</span>`)
+		}
+		f.write(`</span>`)
+	}
 }
 
 func (h hrefHole) fill(f *filler, r Resolver) {

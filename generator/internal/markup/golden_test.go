@@ -36,6 +36,9 @@ func (stubResolver) Ref(r *Ref) (string, string) {
 func (stubResolver) Cite(c *Cite) string {
 	return fmt.Sprintf(`<a href="#ref-%s">%s</a>`, c.Key, c.Key)
 }
+func (stubResolver) CiteNote(c *Cite) string {
+	return "the work " + c.Key
+}
 
 // TestGolden renders each testdata/golden/*.txtar's in.md and compares the
 // HTML and a listing of what the parser reported with the archive's files.
@@ -141,7 +144,11 @@ func describe(d *Doc) string {
 	var toc func(hs []*Heading, indent string)
 	toc = func(hs []*Heading, indent string) {
 		for _, h := range hs {
-			fmt.Fprintf(&b, "toc %s%s %s %q\n", indent, h.Number, h.ID, h.Title)
+			fmt.Fprintf(&b, "toc %s%s %s %q", indent, h.Number, h.ID, h.Title)
+			if h.Verdict != "" {
+				fmt.Fprintf(&b, " verdict %q", h.Verdict)
+			}
+			b.WriteString("\n")
 			toc(h.Sub, indent+"  ")
 		}
 	}

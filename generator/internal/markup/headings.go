@@ -18,7 +18,7 @@ func (b *builder) heading(h *ast.Heading) {
 	}
 	// An ATX heading's text starts after its hashes: point at the line.
 	offset = lineStart(b.src, offset)
-	b.headingAttrs(h)
+	verdict := b.headingAttrs(h)
 	id, _ := h.AttributeString("id")
 	idText := fmt.Sprint(string(id.([]byte)))
 	switch h.Level {
@@ -45,32 +45,41 @@ func (b *builder) heading(h *ast.Heading) {
 		t := &Target{Kind: "Section", Number: number, Title: titleHTML(h, b.src, b.st.math)}
 		b.doc.Targets[idText] = t
 		// The table of contents: h2s, each with its h3s.
-		entry := &Heading{ID: idText, Number: number, Title: t.Title}
+		entry := &Heading{ID: idText, Number: number, Title: t.Title, Verdict: verdict.badge()}
 		if h.Level == 2 {
 			b.doc.TOC = append(b.doc.TOC, entry)
 		} else if n := len(b.doc.TOC); n > 0 {
 			b.doc.TOC[n-1].Sub = append(b.doc.TOC[n-1].Sub, entry)
 		}
 	}
+	if verdict != "" {
+		// The heading's attributes are its id and the class that marks
+		// a claim; goldmark keeps the verdict among them too.
+		h.RemoveAttributes()
+		h.SetAttributeString("id", id)
+		h.SetAttributeString("class", []byte("claim claim-"+verdict))
+		h.InsertBefore(h, h.FirstChild(), &verdictNode{verdict: verdict})
+	}
 	h.InsertBefore(h, h.FirstChild(), &secNumNode{number: number})
 }
 
-// headingAttrs checks the attribute block that may end a heading's line.
-// A heading takes only an id, {#sec-name}: goldmark would take classes
-// and other attributes too, and leave a block it cannot read in the
-// heading's text.
-func (b *builder) headingAttrs(h *ast.Heading) {
+// headingAttrs checks the attribute block that may end a heading's line,
+// and returns the heading's verdict, if it has one. A heading takes an id,
+// {#sec-name}, and a claim's heading a verdict too, {#sec-name
+// verdict=false}: goldmark would take classes and other attributes too,
+// and leave a block it cannot read in the heading's text.
+func (b *builder) headingAttrs(h *ast.Heading) verdict {
 	src := b.src
 	for c := h.FirstChild(); c != nil; c = c.NextSibling() {
 		if t, ok := c.(*ast.Text); ok {
 			if i := bytes.Index(t.Segment.Value(src), []byte("{#")); i >= 0 {
 				addError(b.pc, t.Segment.Start+i, "malformed heading attributes: a heading ends with its id, as in ## Title {#sec-name}")
-				return
+				return ""
 			}
 		}
 	}
 	if h.Lines().Len() == 0 {
-		return
+		return ""
 	}
 	// Goldmark cut the block it read from the end of the heading's text.
 	start := h.Lines().At(h.Lines().Len() - 1).Stop
@@ -78,7 +87,7 @@ func (b *builder) headingAttrs(h *ast.Heading) {
 		start++
 	}
 	if start >= len(src) || src[start] != '{' {
-		return
+		return ""
 	}
 	end := start + bytes.IndexByte(src[start:], '\n')
 	if end < start {
@@ -86,14 +95,24 @@ func (b *builder) headingAttrs(h *ast.Heading) {
 	}
 	block := bytes.TrimRight(src[start:end], " \t\r")
 	attrs, size, err := parseAttrs(block, start)
+	var v verdict
+	if err == nil && len(attrs.Attrs) == 1 && attrs.Attrs[0].Key == "verdict" {
+		a := attrs.Attrs[0]
+		if v = verdict(a.Value); v.badge() == "" {
+			addError(b.pc, a.Offset, "a claim's verdict must be %s, got %q", verdictNames(), a.Value)
+			v = ""
+		}
+		attrs.Attrs = nil
+	}
 	switch {
 	case err == nil && len(attrs.Attrs) > 0:
-		addError(b.pc, attrs.Attrs[0].Offset, "malformed heading attributes %s: a heading takes only an id, as in {#sec-name}", block)
+		addError(b.pc, attrs.Attrs[0].Offset, "malformed heading attributes %s: a heading takes only an id, and a claim a verdict, as in {#sec-name} or {#sec-claim verdict=false}", block)
 	case (err != nil || !validID(attrs.ID, "")) && bytes.HasPrefix(block, []byte("{#")) && !bytes.ContainsAny(block, " \t="):
 		addError(b.pc, start, "malformed heading attributes %s: an id uses lower-case letters, digits and hyphens, as in {#sec-name}", block)
 	case err != nil || size != len(block) || !validID(attrs.ID, ""):
 		addError(b.pc, start, "malformed heading attributes %s: a heading takes only an id, as in {#sec-name}", block)
 	}
+	return v
 }
 
 // titleHTML returns a heading's title as HTML for the table of contents:
@@ -127,7 +146,7 @@ func titleHTML(h *ast.Heading, src []byte, math *mathSession) template.HTML {
 			if entering {
 				b.WriteString(math.inline(c))
 			}
-		case *anchor.Node, *secNumNode:
+		case *anchor.Node, *secNumNode, *verdictNode:
 			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil

@@ -6,9 +6,12 @@
 // # Markdown
 //
 // CommonMark with the GFM tables, strikethrough, autolinks and task lists;
-// footnotes; definition lists; YAML front matter decoded into [Meta], unknown
-// keys rejected; heading ids ({#sec-name} or generated) with anchors,
-// numbered sections and a table of contents; code highlighted with chroma
+// footnotes, each written both as a sidenote beside its first reference and
+// in the list at the end (see sidenote.go); definition lists; YAML front
+// matter decoded into [Meta], unknown keys rejected; heading ids
+// ({#sec-name} or generated) with anchors, numbered sections and a table of
+// contents; a claim's verdict as a badge in its heading, {#sec-name
+// verdict=false} (true, false or partly); code highlighted with chroma
 // classes; $...$ and $$...$$ rendered to MathML, and $$...$$ {#eq-name}
 // numbered and referable.
 //
@@ -18,8 +21,9 @@
 // did not mean, rather than drop it or change it: raw HTML other than a
 // few elements Markdown has no syntax for (sub, sup, kbd, mark, abbr, br,
 // details, summary), or not closed; links with a scheme other than http, https and mailto; footnote
-// references without a definition and definitions without a reference;
-// heading attributes other than an id; unknown TeX commands and
+// references without a definition and definitions without a reference, and
+// footnotes holding anything but paragraphs (which cannot sit in the margin);
+// heading attributes other than an id and a verdict; unknown TeX commands and
 // environments; a $ that Pandoc's rule does not make math (a dollar sign is
 // written \$); lists and block quotes nested deeper than 16. Links into the
 // site are returned in [Doc.Links], for the site to check against the
@@ -37,7 +41,8 @@
 // and :check[fig-x.name] print a value the experiment computed and a claim
 // it verified; @fig-x, @eq-x and @sec-x refer to a figure, equation or
 // section, of this article or, as @slug/fig-x, of another; [@key] and
-// [@key, locator] cite an entry of the bibliography.
+// [@key, locator] cite an entry of the bibliography, the first citation of
+// each entry with a note of it for the margin.
 package markup
 
 import (
@@ -128,7 +133,9 @@ type Heading struct {
 	ID     string
 	Number string        // "2" or "2.1"
 	Title  template.HTML // the title's text, math and code, without links
-	Sub    []*Heading
+	// Verdict is the badge of a claim's verdict, {verdict=false}, or "".
+	Verdict template.HTML
+	Sub     []*Heading
 }
 
 // A Resolver gives the HTML for what the article's directives asked for.
@@ -145,6 +152,9 @@ type Resolver interface {
 	Ref(r *Ref) (text, href string)
 	// Cite returns the HTML of a citation.
 	Cite(c *Cite) string
+	// CiteNote returns the HTML of a citation's note in the margin: the
+	// work it cites, as phrasing content without links.
+	CiteNote(c *Cite) string
 	// Link returns the address to write for a link or image into the
 	// site.
 	Link(l *Link) string

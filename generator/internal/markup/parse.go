@@ -117,7 +117,8 @@ func (p *Parser) Parse(name string, src []byte) (*Doc, error) {
 	pc := parser.NewContext()
 	root := p.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 	d := &Doc{Name: name, Targets: make(map[string]*Target)}
-	st := &renderState{links: make(map[ast.Node]*Link), math: &mathSession{cache: p.math, pc: pc, src: src}}
+	st := &renderState{links: make(map[ast.Node]*Link), math: &mathSession{cache: p.math, pc: pc, src: src}, noted: make(map[string]bool)}
+	st.render = func(w util.BufWriter, n ast.Node) error { return p.md.Renderer().Render(w, src, n) }
 	root.SetAttributeString(stateKey, st)
 	b := &builder{doc: d, st: st, src: src, root: root, pc: pc, lines: lines, ids: make(map[string]int)}
 	b.meta(frontmatter.Get(pc))
@@ -228,6 +229,7 @@ func (b *builder) walk() {
 			b.doc.IDs = append(b.doc.IDs, fmt.Sprintf("%s:%d", ref, n.Index))
 		case *extast.Footnote:
 			b.doc.IDs = append(b.doc.IDs, fmt.Sprintf("fn:%d", n.Index))
+			b.checkFootnote(n)
 		case *ast.Text:
 			if i := bytes.Index(n.Segment.Value(b.src), []byte("{#eq-")); i >= 0 {
 				addError(b.pc, n.Segment.Start+i, "an equation label belongs right after display math that starts its own line: $$ ... $$ {#eq-name}")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/yuin/goldmark/ast"
+	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/util"
@@ -37,6 +38,11 @@ func (n *figLabelNode) Dump(src []byte, level int) { ast.DumpHelper(n, src, leve
 type renderState struct {
 	links map[ast.Node]*Link // the node of each of the article's Links
 	math  *mathSession
+	// render writes a node and what it holds, for sidenotes, which show
+	// a footnote's text where it is referred to.
+	render func(w util.BufWriter, n ast.Node) error
+	noted  map[string]bool // the keys cited so far, whose note is written
+	inNote bool            // writing a sidenote, which holds no other
 }
 
 const stateKey = "markup-render"
@@ -66,6 +72,8 @@ func (nr *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(kindMath, renderMath)
 	reg.Register(kindMathBlock, renderMathBlock)
 	reg.Register(kindSecNum, renderSecNum)
+	reg.Register(kindVerdict, renderVerdict)
+	reg.Register(extast.KindFootnoteLink, renderFootnoteLink)
 	reg.Register(kindFigLabel, renderFigLabel)
 	reg.Register(ast.KindLink, nr.renderLink)
 	reg.Register(ast.KindImage, nr.renderImage)
@@ -109,7 +117,8 @@ func renderRef(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.
 
 func renderCite(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	if rec := holes(w); rec != nil && entering {
-		rec.hole(citeHole{node.(*citeNode).cites})
+		n := node.(*citeNode)
+		rec.hole(citeHole{n.cites, citeNotes(n, stateOf(node))})
 	}
 	return ast.WalkSkipChildren, nil
 }

@@ -220,7 +220,7 @@ func tocHTML(hs []*markup.Heading) template.HTML {
 	list = func(hs []*markup.Heading) {
 		b.WriteString("<ol>")
 		for _, h := range hs {
-			fmt.Fprintf(&b, "\n<li><a href=\"#%s\"><span class=\"secnum\">%s</span> %s</a>", html.EscapeString(h.ID), h.Number, h.Title)
+			fmt.Fprintf(&b, "\n<li><a href=\"#%s\"><span class=\"secnum\">%s</span> <span>%s%s</span></a>", html.EscapeString(h.ID), h.Number, badge(h.Verdict), h.Title)
 			if len(h.Sub) > 0 {
 				b.WriteString("\n")
 				list(h.Sub)
@@ -231,6 +231,14 @@ func tocHTML(hs []*markup.Heading) template.HTML {
 	}
 	list(hs)
 	return template.HTML(b.String())
+}
+
+// badge is a claim's verdict badge followed by a space, or "".
+func badge(v template.HTML) template.HTML {
+	if v == "" {
+		return ""
+	}
+	return v + " "
 }
 
 func sortedByValue(m map[string]int) []string {

@@ -331,6 +331,20 @@ func (r *pageResolver) Cite(c *markup.Cite) string {
 	return fmt.Sprintf(`<a href="#ref-%s" title="%s">%d</a>`, html.EscapeString(c.Key), html.EscapeString(e.Short()), r.cites[c.Key])
 }
 
+// CiteNote returns the note of a citation for the margin: its number, the
+// authors and year, and the title.
+func (r *pageResolver) CiteNote(c *markup.Cite) string {
+	e, _ := r.ix.content.bib.Lookup(c.Key)
+	note := fmt.Sprintf(`<span class="sn-num">[%d]</span> %s.`, r.cites[c.Key], html.EscapeString(e.Short()))
+	if t := e.Fields["title"]; t != "" {
+		note += fmt.Sprintf(" <cite>%s</cite>", html.EscapeString(t))
+		if !strings.ContainsAny(t[len(t)-1:], ".?!") {
+			note += "."
+		}
+	}
+	return note
+}
+
 // Link returns the address of a link into the site: one from the site's
 // root, /symmetry/, is given the base path, so that it works wherever the
 // site is published; any other is relative to its page, and stays as it is.
