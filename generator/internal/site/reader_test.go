@@ -116,6 +116,11 @@ func TestWhatAReaderSees(t *testing.T) {
 					t.Errorf("%s: %v scripts", where, got)
 				}
 				checkFigures(t, ctx, cfg.Out, where, scheme, width)
+				// On a wide screen the notes and captions in the margin lie
+				// right of the prose, on the screen, and clear of each other.
+				if got := eval(marginCheck); width >= 1280 && got != "" {
+					t.Errorf("%s: %v", where, got)
+				}
 				dark := eval(`getComputedStyle(document.body).backgroundColor`) == "rgb(22, 23, 26)"
 				if dark != (scheme == "dark") {
 					t.Errorf("%s: the page background does not follow the scheme", where)
@@ -134,6 +139,27 @@ func TestWhatAReaderSees(t *testing.T) {
 		}
 	}
 }
+
+// marginCheck lists what is wrong with the margin of the page: a note or
+// caption in the prose, off the screen, or over another.
+const marginCheck = `(() => {
+	const prose = document.querySelector(".prose");
+	if (!prose) return "";
+	const right = prose.getBoundingClientRect().right;
+	const boxes = [...document.querySelectorAll(".sidenote, .prose .figure:not(:has(> .wide)) > figcaption")]
+		.filter(e => e.getClientRects().length > 0)
+		.map(e => ({e, r: e.getBoundingClientRect()}));
+	const out = [];
+	for (const [i, {e, r}] of boxes.entries()) {
+		const what = e.textContent.slice(0, 40);
+		if (r.left < right) out.push("in the prose: " + what);
+		if (r.right > innerWidth) out.push("off the screen: " + what);
+		for (const {r: s} of boxes.slice(i + 1)) {
+			if (r.left < s.right && s.left < r.right && r.top < s.bottom && s.top < r.bottom) out.push("overlaps another: " + what);
+		}
+	}
+	return out.join("; ");
+})()`
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
