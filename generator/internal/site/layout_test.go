@@ -54,7 +54,7 @@ func TestLayoutAtEachWidth(t *testing.T) {
 	}
 	shown := func(sel string) bool {
 		t.Helper()
-		return eval(`(() => { const e = document.querySelector(`+"`"+sel+"`"+`); return !!e && e.getClientRects().length > 0 })()`).(bool)
+		return eval(`(() => { const e = document.querySelector(` + "`" + sel + "`" + `); return !!e && e.getClientRects().length > 0 })()`).(bool)
 	}
 
 	open(375)
