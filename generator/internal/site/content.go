@@ -246,7 +246,13 @@ func readSettings(root string, src *source, errs diag.List) (Settings, diag.List
 		err = dec.Decode(&s)
 	}
 	if err != nil {
-		for _, e := range diag.YAML(err, settingsFields, 1) {
+		// A mistake inside parts: is about a part's keys.
+		inParts := partLines(doc)
+		partErrs := diag.YAML(err, partFields, 1)
+		for i, e := range diag.YAML(err, settingsFields, 1) {
+			if inParts(e.Line) {
+				e = partErrs[i]
+			}
 			errs.Add(diag.Pos{File: p, Line: e.Line}, "%s", e.Msg)
 		}
 		return s, errs
@@ -281,6 +287,33 @@ func readSettings(root string, src *source, errs diag.List) (Settings, diag.List
 		errs.Add(at("language"), "language must be a language tag such as en or en-GB, got %q", s.Language)
 	}
 	return s, errs
+}
+
+// partFields are the keys a part may hold.
+var partFields = []string{"title", "from"}
+
+// partLines returns a function that reports whether a line of site.yaml
+// lies inside its parts: list.
+func partLines(doc yaml.Node) func(line int) bool {
+	first, last := 0, -1
+	if len(doc.Content) > 0 {
+		m := doc.Content[0]
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if m.Content[i].Value == "parts" {
+				first, last = m.Content[i].Line, lastLine(m.Content[i+1])
+			}
+		}
+	}
+	return func(line int) bool { return first < line && line <= last }
+}
+
+// lastLine returns the last line a YAML node spans.
+func lastLine(n *yaml.Node) int {
+	last := n.Line
+	for _, c := range n.Content {
+		last = max(last, lastLine(c))
+	}
+	return last
 }
 
 // checkParts checks the parts: each has a title, and they come in

@@ -273,6 +273,10 @@ func (ix *index) resolver(a *article) *pageResolver {
 // house style writes it, or in points.
 var svgSize = regexp.MustCompile(`<svg [^>]*?width="([0-9.]+)(pt|px)?" height="([0-9.]+)(pt|px)?"`)
 
+// proseWidth is the width of the column of prose, in CSS pixels, at the
+// default font size: --measure in the style sheet.
+const proseWidth = 640
+
 // imgSize returns the width and height attributes of the img that shows
 // svg: whole CSS pixels, as HTML requires.
 func imgSize(svg string) (w, h string) {
@@ -303,8 +307,14 @@ func (r *pageResolver) Figure(f *markup.Figure) (media, links string) {
 	}
 	dir := r.ix.pageURL(r.a)
 	w, h := imgSize(out.SVG)
-	media = fmt.Sprintf(`<img src="%s%s.svg" alt="%s" width="%s" height="%s">`,
-		dir, f.ID, html.EscapeString(alt), w, h)
+	// A figure drawn wider than the column of prose takes the margin too,
+	// on a screen wide enough to have one.
+	wide := ""
+	if n, _ := strconv.Atoi(w); n > proseWidth {
+		wide = ` class="wide"`
+	}
+	media = fmt.Sprintf(`<img%s src="%s%s.svg" alt="%s" width="%s" height="%s">`,
+		wide, dir, f.ID, html.EscapeString(alt), w, h)
 	var b strings.Builder
 	b.WriteString(`<p class="figure-links">`)
 	if out.CSV != "" {
