@@ -53,7 +53,7 @@ func (b *Builder) compile(ctx context.Context) (map[string][]byte, *Report, erro
 	uses, jobs, cerrs := b.collect(c)
 	errs = append(errs, cerrs...)
 	ix := newIndex(b.cfg.Base, b.cfg.Content, c, uses)
-	r, err := newRenderer(b, ix)
+	r, err := newRenderer(ctx, b, ix, uses)
 	if err != nil {
 		return nil, nil, err
 	}

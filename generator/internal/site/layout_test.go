@@ -28,7 +28,7 @@ var noted = strings.Replace(sitetest.Site, "@sec-start and @second/fig-wave [@bo
 // by side, a figure wider than the prose.
 func withPair(f *sitetest.Fakes) *lab.Registry {
 	pair := &lab.Experiment{Name: "pair", Doc: "Two panels.", Run: func(context.Context, lab.Args, *rand.Rand) (*lab.Result, error) {
-		r := &lab.Result{}
+		r := &lab.Result{Cols: 2}
 		for i := range 2 {
 			l, err := lab.Series(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: float64(i)}}, i, false)
 			if err != nil {

@@ -178,3 +178,35 @@ func TestPartsAndRepositoryErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestSocialCardShowsTheHomeFigure gives the home page a figure: every
+// page's card then shows it, drawn as a PNG of the size social networks
+// want, once for a builder however often it builds.
+func TestSocialCardShowsTheHomeFigure(t *testing.T) {
+	fakes := sitetest.NewFakes()
+	content := strings.Replace(sitetest.Site, "Welcome.", ":::figure{#fig-hero experiment=line slope=3 alt=\"A steep line.\"}\nA steep line.\n:::\n\nWelcome.", 1)
+	cfg := testConfig(t, content, fakes)
+	b := NewBuilder(cfg)
+	mustBuild(t, b)
+	files := sitetest.Tree(t, cfg.Out)
+	img, err := png.Decode(strings.NewReader(files["card.png"]))
+	if err != nil || img.Bounds().Dx() != 1200 || img.Bounds().Dy() != 630 {
+		t.Fatalf("card.png: %v; want a 1200 × 630 PNG", err)
+	}
+	for _, page := range []string{"index.html", "first/index.html"} {
+		for _, want := range []string{
+			`<meta property="og:image" content="https://example.org/card.png">`,
+			`<meta property="og:image:alt" content="A steep line.">`,
+			`<meta name="twitter:card" content="summary_large_image">`,
+		} {
+			if !strings.Contains(files[page], want) {
+				t.Errorf("%s lacks %s", page, want)
+			}
+		}
+	}
+	runs := fakes.Runs("line")
+	mustBuild(t, b)
+	if fakes.Runs("line") != runs {
+		t.Error("a second build drew the card again")
+	}
+}

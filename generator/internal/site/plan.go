@@ -160,6 +160,9 @@ func (r *renderer) plan(uses []*use) *plan {
 	p.claim("feed.xml", builtAs("the feed"), func() ([]byte, error) { return r.feed(), nil })
 	p.claim("robots.txt", builtAs("robots.txt, which points crawlers at the sitemap"), func() ([]byte, error) { return r.robots(), nil })
 	p.claim("_headers", builtAs("the headers Netlify and Cloudflare Pages send"), func() ([]byte, error) { return r.headers(uses), nil })
+	if u := r.cardFig; u != nil {
+		p.claim(cardFile, builtAs("the picture of the site's pages on social media"), func() ([]byte, error) { return r.b.cardPNG(r.ctx, u) })
+	}
 	// Browsers and crawlers ask for these two by name, at the root.
 	p.claim("favicon.ico", builtAs("the site's icon for browsers that ask for it by name"), func() ([]byte, error) { return iconICO(), nil })
 	p.claim("apple-touch-icon.png", builtAs("the site's icon for iOS"), func() ([]byte, error) { return iconPNG(180), nil })

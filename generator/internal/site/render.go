@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"encoding/xml"
 	"fmt"
@@ -104,9 +105,10 @@ type experimentDoc struct {
 type usedBy struct{ URL, Label string }
 
 // newRenderer returns a renderer of the pages of a build.
-func newRenderer(b *Builder, ix *index) (*renderer, error) {
+func newRenderer(ctx context.Context, b *Builder, ix *index, uses []*use) (*renderer, error) {
 	_, urls := assetFiles()
-	r := &renderer{b: b, ix: ix, assets: urls(b.cfg.Base)}
+	r := &renderer{b: b, ctx: ctx, ix: ix, assets: urls(b.cfg.Base)}
+	r.cardFig = r.cardUse(uses)
 	var err error
 	r.chrome, err = newChrome(r.base("", "", ""))
 	return r, err
@@ -114,10 +116,12 @@ func newRenderer(b *Builder, ix *index) (*renderer, error) {
 
 // renderer renders the pages of one build.
 type renderer struct {
-	b      *Builder
-	ix     *index
-	assets assetURLs
-	chrome chrome
+	b       *Builder
+	ctx     context.Context
+	ix      *index
+	assets  assetURLs
+	chrome  chrome
+	cardFig *use // the figure every page's social card shows, or nil
 }
 
 func (r *renderer) base(title, description, canonicalPath string) page {

@@ -47,6 +47,7 @@
 //	assets/                 CSS, the icon and fonts, named by content hash
 //	404.html sitemap.xml robots.txt
 //	favicon.ico apple-touch-icon.png  the icon, where browsers ask for it by name
+//	card.png                the picture of social media cards: the home page's first figure
 //	feed.xml                an Atom feed of the articles, each with its whole text
 //	                        (up to a megabyte of HTML; a longer one by its summary)
 //	_headers                caching and types for Netlify and Cloudflare Pages
@@ -168,6 +169,7 @@ type Builder struct {
 	mu      sync.Mutex
 	parsed  map[string]parsed      // by content path, valid for its source
 	outputs map[string]*lab.Output // by job key
+	cards   map[string][]byte      // the social cards' picture, by job key
 	written map[string][32]byte    // output path to content hash, last build
 	out     *output                // where builds are published; made by the first build
 }

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -38,7 +39,7 @@ func TestAddressesAreEscaped(t *testing.T) {
 	a := &article{path: "content/x.md", slug: "what?/my page 100%", doc: doc}
 	c := &content{settings: Settings{Title: "T", URL: "https://example.org", Language: "en"}, articles: []*article{a}}
 	ix := newIndex("/", "content", c, nil)
-	r, err := newRenderer(NewBuilder(Config{}), ix)
+	r, err := newRenderer(context.Background(), NewBuilder(Config{}), ix, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
