@@ -218,3 +218,18 @@ func curve(lo, hi float64, f func(float64) float64) plotter.XYs {
 	}
 	return xys
 }
+
+// BenchmarkSVG lays out and draws the test figures: the cost the house
+// style adds to every experiment.
+func BenchmarkSVG(b *testing.B) {
+	for _, name := range []string{"corner", "crowded", "heatmap", "stacked"} {
+		r := figures[name]()
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := r.SVG(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
