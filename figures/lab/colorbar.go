@@ -1,7 +1,6 @@
 package lab
 
 import (
-	"image"
 	"math"
 	"slices"
 	"strconv"
@@ -98,12 +97,7 @@ func colorBarWidth(h *HeatMap) vg.Length {
 func drawColorBar(c vg.Canvas, band, data vg.Rectangle, h *HeatMap) {
 	x0 := band.Min.X + barGap
 	bar := vg.Rectangle{Min: vg.Point{X: x0, Y: data.Min.Y}, Max: vg.Point{X: x0 + barWidth, Y: data.Max.Y}}
-	light, dark := h.lut()
-	li, di := image.NewNRGBA(image.Rect(0, 0, 1, lutSize)), image.NewNRGBA(image.Rect(0, 0, 1, lutSize))
-	for i := range lutSize {
-		li.SetNRGBA(0, lutSize-1-i, light[i])
-		di.SetNRGBA(0, lutSize-1-i, dark[i])
-	}
+	li, di := h.images(1, lutSize, func(_, row int) int { return lutSize - 1 - row })
 	drawImages(c, bar, li, di)
 
 	dc := draw.Canvas{Canvas: c, Rectangle: band}
@@ -158,12 +152,7 @@ func sharedBarHeight(h *HeatMap) vg.Length {
 func drawSharedBar(c vg.Canvas, band vg.Rectangle, x0, x1 vg.Length, h *HeatMap) {
 	top := band.Max.Y - 2
 	bar := vg.Rectangle{Min: vg.Point{X: x0, Y: top - barWidth}, Max: vg.Point{X: x1, Y: top}}
-	light, dark := h.lut()
-	li, di := image.NewNRGBA(image.Rect(0, 0, lutSize, 1)), image.NewNRGBA(image.Rect(0, 0, lutSize, 1))
-	for i := range lutSize {
-		li.SetNRGBA(i, 0, light[i])
-		di.SetNRGBA(i, 0, dark[i])
-	}
+	li, di := h.images(lutSize, 1, func(col, _ int) int { return col })
 	drawImages(c, bar, li, di)
 
 	dc := draw.Canvas{Canvas: c, Rectangle: band}

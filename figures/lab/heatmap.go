@@ -74,8 +74,9 @@ func (h *HeatMap) norm(x float64) float64 {
 	return math.Min(1, math.Max(0, t))
 }
 
-// lutSize is the number of colours a heat map blends its palette into.
-const lutSize = 256
+// lutSize is the number of colours a heat map blends its palette into:
+// with a transparent one for missing values, a PNG palette's 256.
+const lutSize = 255
 
 // lut returns the palette blended into lutSize colours, and their dark
 // scheme variants.
@@ -130,27 +131,47 @@ func (h *HeatMap) Plot(c draw.Canvas, p *plot.Plot) {
 	// most a pixel per point of the data area.
 	nx := fineness(h.Grid.Xs, x0, x1, rect.Size().X)
 	ny := fineness(h.Grid.Ys, y0, y1, rect.Size().Y)
-	light, dark := h.lut()
-	li, di := image.NewNRGBA(image.Rect(0, 0, nx, ny)), image.NewNRGBA(image.Rect(0, 0, nx, ny))
-	for row := range ny {
+	li, di := h.images(nx, ny, func(col, row int) int {
 		y := y1 - (float64(row)+0.5)/float64(ny)*(y1-y0)
-		for col := range nx {
-			x := x0 + (float64(col)+0.5)/float64(nx)*(x1-x0)
-			z := h.Grid.At(x, y)
-			if math.IsNaN(z) {
-				continue
-			}
-			k := int(math.Round(h.norm(z) * (lutSize - 1)))
-			li.SetNRGBA(col, row, light[k])
-			di.SetNRGBA(col, row, dark[k])
+		x := x0 + (float64(col)+0.5)/float64(nx)*(x1-x0)
+		z := h.Grid.At(x, y)
+		if math.IsNaN(z) {
+			return -1
 		}
-	}
+		return int(math.Round(h.norm(z) * (lutSize - 1)))
+	})
 	drawImages(c.Canvas, rect, li, di)
 	// What is drawn over the map keeps its colours in both schemes, as
 	// the map keeps the order of its lightness.
 	if s, ok := canvasOf(c.Canvas).(*svgCanvas); ok {
 		s.onMap = true
 	}
+}
+
+// images returns a w × h image whose pixel (col, row) has the colour
+// index(col, row) of the blended palette (−1 for none), and its dark
+// variant. The two share their pixels and differ in their palettes: a PNG
+// stores such an image at a byte a pixel, which a smooth map compresses
+// well.
+func (h *HeatMap) images(w, ht int, index func(col, row int) int) (light, dark *image.Paletted) {
+	lc, dc := h.lut()
+	lp, dp := make(color.Palette, lutSize+1), make(color.Palette, lutSize+1)
+	for i := range lutSize {
+		lp[i], dp[i] = lc[i], dc[i]
+	}
+	lp[lutSize], dp[lutSize] = color.Transparent, color.Transparent
+	light = image.NewPaletted(image.Rect(0, 0, w, ht), lp)
+	for row := range ht {
+		for col := range w {
+			k := index(col, row)
+			if k < 0 {
+				k = lutSize
+			}
+			light.Pix[row*light.Stride+col] = uint8(k)
+		}
+	}
+	dark = &image.Paletted{Pix: light.Pix, Stride: light.Stride, Rect: light.Rect, Palette: dp}
+	return light, dark
 }
 
 // fineness returns the number of pixels an image needs across the part

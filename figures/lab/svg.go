@@ -87,7 +87,7 @@ func (c *svgCanvas) Stroke(p vg.Path) {
 	if st.width <= 0 || len(p) == 0 {
 		return
 	}
-	fmt.Fprintf(&c.body, `<path d="%s" fill="none"%s stroke-width="%s"`, c.pathData(p), c.paint("stroke", st.color), num(st.width.Points()*st.m.scale()))
+	fmt.Fprintf(&c.body, `<path d="%s" fill="none"%s stroke-width="%s"`, c.pathData(simplify(p, st.m)), c.paint("stroke", st.color), num(st.width.Points()*st.m.scale()))
 	if len(st.dashes) > 0 {
 		ds := make([]string, len(st.dashes))
 		for i, d := range st.dashes {
@@ -260,6 +260,65 @@ func (c *svgCanvas) pathData(p vg.Path) string {
 		}
 	}
 	return b.String()
+}
+
+// simplify drops the points of a stroked polyline that lie within a
+// twentieth of a point of the line through their neighbours
+// (Ramer–Douglas–Peucker): invisible at any size, and it keeps curves
+// sampled finely, such as contour lines, from filling the file. Paths
+// with arcs or curves are left as they are.
+func simplify(p vg.Path, m affine) vg.Path {
+	const tolerance = 0.05 // points
+	for _, c := range p {
+		if c.Type != vg.MoveComp && c.Type != vg.LineComp {
+			return p
+		}
+	}
+	tol := tolerance / math.Max(m.scale(), 1e-9)
+	var out vg.Path
+	for start := 0; start < len(p); {
+		end := start + 1
+		for end < len(p) && p[end].Type == vg.LineComp {
+			end++
+		}
+		keep := make([]bool, end-start)
+		keep[0], keep[len(keep)-1] = true, true
+		rdp(p[start:end], keep, 0, end-start-1, tol)
+		for i, k := range keep {
+			if k {
+				out = append(out, p[start+i])
+			}
+		}
+		start = end
+	}
+	return out
+}
+
+// rdp marks in keep the points of p[i:j+1] to keep.
+func rdp(p vg.Path, keep []bool, i, j int, tol float64) {
+	if j <= i+1 {
+		return
+	}
+	a, b := p[i].Pos, p[j].Pos
+	dx, dy := float64(b.X-a.X), float64(b.Y-a.Y)
+	worst, at := -1.0, -1
+	for k := i + 1; k < j; k++ {
+		// The distance to the segment, not to its line: a line that
+		// doubles back beyond an end must keep its turning point.
+		px, py := float64(p[k].Pos.X-a.X), float64(p[k].Pos.Y-a.Y)
+		t := 0.0
+		if l := dx*dx + dy*dy; l > 0 {
+			t = math.Max(0, math.Min(1, (px*dx+py*dy)/l))
+		}
+		if d := math.Hypot(px-t*dx, py-t*dy); d > worst {
+			worst, at = d, k
+		}
+	}
+	if worst > tol {
+		keep[at] = true
+		rdp(p, keep, i, at, tol)
+		rdp(p, keep, at, j, tol)
+	}
 }
 
 func arcPoint(comp vg.PathComp, angle float64) vg.Point {
