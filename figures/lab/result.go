@@ -13,11 +13,13 @@ import (
 // A Result is what an experiment's run returns.
 type Result struct {
 	// Plots are drawn together as one SVG, in a grid of Cols columns
-	// (all in one row when Cols is 0).
+	// (one column when Cols is 0: panels side by side shrink their text
+	// on a phone).
 	Plots []*plot.Plot
 	Cols  int
 	// Width and Height are the size of one panel in points; zero means
-	// the house size (see [PanelWidth]).
+	// the house size (see [PanelWidth]). A legend placed above the data
+	// adds to the height.
 	Width, Height float64
 
 	// Data is the table behind the plots, written as CSV.
