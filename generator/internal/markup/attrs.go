@@ -7,8 +7,9 @@ import (
 
 // An Attr is one attribute of a directive, as written.
 type Attr struct {
-	Key, Value string
-	Offset     int // byte offset of the key in the source
+	Key, Value  string
+	Offset      int // byte offset of the key in the source
+	ValueOffset int // byte offset of the value, inside its quotes if quoted
 }
 
 // attrList is a directive's attribute block {#id key=value key="a b"}.
@@ -81,6 +82,7 @@ func parseAttrs(src []byte, base int) (*attrList, int, *attrError) {
 		}
 		i++
 		var value string
+		valueStart := i
 		switch {
 		case i < len(src) && (src[i] == '"' || src[i] == '\''):
 			q := src[i]
@@ -90,6 +92,7 @@ func parseAttrs(src []byte, base int) (*attrList, int, *attrError) {
 				return fail(i, "malformed attributes: unclosed quote in %s", key)
 			}
 			value = string(src[i+1 : i+1+end])
+			valueStart = i + 1
 			i += end + 2
 			if i < len(src) && !strings.ContainsRune(" \t}", rune(src[i])) {
 				return fail(i, "malformed attributes: unexpected %q after the quoted value of %s (unbalanced quotes?)", rune(src[i]), key)
@@ -108,7 +111,7 @@ func parseAttrs(src []byte, base int) (*attrList, int, *attrError) {
 			return fail(start, "duplicate attribute %s", key)
 		}
 		seen[key] = true
-		l.Attrs = append(l.Attrs, Attr{Key: key, Value: value, Offset: base + start})
+		l.Attrs = append(l.Attrs, Attr{Key: key, Value: value, Offset: base + start, ValueOffset: base + valueStart})
 	}
 }
 

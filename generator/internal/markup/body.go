@@ -41,26 +41,40 @@ type hole interface {
 // and links refer to. A Doc does not change once parsed: it may be
 // rendered by several goroutines at once, as its page and the feed are.
 func (p *Parser) Render(w io.Writer, d *Doc, r Resolver) error {
-	f := &filler{w: w}
-	for _, pc := range d.body {
+	f := &filler{w: w, r: r}
+	f.fill(d.body)
+	return f.err
+}
+
+// fill writes pieces of a body.
+func (f *filler) fill(body []piece) {
+	for i := 0; i < len(body); i++ {
+		pc := body[i]
+		if open, ok := pc.hole.(figureOpen); ok && open.fig.Vary != nil {
+			end := closing(body, i)
+			f.varied(open.fig, body[i+1:end])
+			i = end
+			continue
+		}
 		switch {
 		case pc.hole != nil:
-			pc.hole.fill(f, r)
+			pc.hole.fill(f, f.r)
 		case pc.zipped:
 			f.unzip(pc.html)
 		default:
 			f.write(pc.html)
 		}
 	}
-	return f.err
 }
 
 // A filler writes a body, filling its holes.
 type filler struct {
 	w     io.Writer
+	r     Resolver
 	zr    io.ReadCloser // made when first needed
 	err   error
 	links []string // those of the figures open, the innermost last
+	in    Setting  // the setting whose caption is being written
 }
 
 func (f *filler) write(s string) {
@@ -92,7 +106,7 @@ type (
 )
 
 func (h figureOpen) fill(f *filler, r Resolver) {
-	media, links := r.Figure(h.fig)
+	media, links := r.Figure(h.fig, 0)
 	f.links = append(f.links, links)
 	f.write(fmt.Sprintf("<figure class=\"figure\" id=\"%s\">\n%s\n<figcaption>\n", h.fig.ID, media))
 }
@@ -106,11 +120,11 @@ func (figureClose) fill(f *filler, r Resolver) {
 // A run draws nothing, but what refers to it (a :check's numbers) links
 // to it: it says where its numbers come from.
 func (h runHole) fill(f *filler, r Resolver) {
-	_, source := r.Figure(h.fig)
+	_, source := r.Figure(h.fig, 0)
 	f.write(fmt.Sprintf("<p class=\"run\" id=\"%s\">%s</p>\n", h.fig.ID, source))
 }
 
-func (h inlineHole) fill(f *filler, r Resolver) { f.write(r.Inline(h.d)) }
+func (h inlineHole) fill(f *filler, r Resolver) { f.write(r.Inline(h.d, f.in)) }
 
 func (h refHole) fill(f *filler, r Resolver) {
 	text, href := r.Ref(h.ref)

@@ -21,13 +21,34 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // golden files show what markup itself writes.
 type stubResolver struct{}
 
-func (stubResolver) Figure(f *Figure) (string, string) {
+func (stubResolver) Figure(f *Figure, setting int) (string, string) {
 	if f.Run {
 		return "", "computed by " + f.Experiment
 	}
+	if f.Vary != nil {
+		v := f.Vary.Values[setting]
+		return fmt.Sprintf(`<img src="%s.%s-%s.svg" alt="%s">`, f.ID, v.Key, v.Value, f.Alt), `<p class="figure-links">links</p>` + "\n"
+	}
 	return fmt.Sprintf(`<img src="%s.svg" alt="%s">`, f.ID, f.Alt), `<p class="figure-links">links</p>` + "\n"
 }
-func (stubResolver) Inline(d *Directive) string {
+
+// Shown is the value written as the figure's own parameter.
+func (stubResolver) Shown(f *Figure) int {
+	for _, p := range f.Params {
+		for i, v := range f.Vary.Values {
+			if p.Key == v.Key && p.Value == v.Value {
+				return i
+			}
+		}
+	}
+	return 0
+}
+
+func (stubResolver) Inline(d *Directive, in Setting) string {
+	if in.Figure != nil && d.Target == in.Figure.ID {
+		v := in.Figure.Vary.Values[in.Index]
+		return fmt.Sprintf("[%s %s.%s at %s=%s]", d.Name, d.Target, d.Key, v.Key, v.Value)
+	}
 	return fmt.Sprintf("[%s %s.%s]", d.Name, d.Target, d.Key)
 }
 func (stubResolver) Ref(r *Ref) (string, string) {
@@ -122,6 +143,12 @@ func describe(d *Doc) string {
 		fmt.Fprintf(&b, "%s figure id=%s run=%v experiment=%s (%s) number=%d alt=%q\n", f.Pos, f.ID, f.Run, f.Experiment, f.ExperimentPos, f.Number, f.Alt)
 		for _, p := range f.Params {
 			fmt.Fprintf(&b, "%s   param %s=%s\n", p.Pos, p.Key, p.Value)
+		}
+		if v := f.Vary; v != nil {
+			fmt.Fprintf(&b, "%s   vary %s (%s)\n", v.Pos, v.Key, v.KeyPos)
+			for _, p := range v.Values {
+				fmt.Fprintf(&b, "%s     %s=%s\n", p.Pos, p.Key, p.Value)
+			}
 		}
 	}
 	for _, v := range d.Inlines {

@@ -37,12 +37,25 @@
 //
 //	::run{#run-x experiment=name key=value}
 //
+//	:::figure{#fig-x experiment=name key=value vary="key=v1,v2,v3"}
+//	Caption in Markdown.
+//	:::
+//
 // A figure or run asks for an experiment with parameters; :val[fig-x.name]
 // and :check[fig-x.name] print a value the experiment computed and a claim
 // it verified; @fig-x, @eq-x and @sec-x refer to a figure, equation or
 // section, of this article or, as @slug/fig-x, of another; [@key] and
 // [@key, locator] cite an entry of the bibliography, the first citation of
 // each entry with a note of it for the margin.
+//
+// # Figures a reader can turn
+//
+// A figure with vary="key=v1,v2,..." offers the reader one of its
+// parameters to turn: the site draws it at each value, and the page shows
+// a row of radio buttons that switches between the drawings with HTML and
+// CSS alone (see vary.go). The caption is written once for each setting,
+// with that setting's :val and :check of the figure, so without CSS every
+// setting is listed in order with its own caption.
 package markup
 
 import (
@@ -92,6 +105,27 @@ type Figure struct {
 	Params []Param
 	Alt    string
 	Number int // the figure's number in its article; 0 for runs
+	// Vary is the parameter the reader turns, or nil for a figure drawn
+	// once.
+	Vary *Vary
+}
+
+// A Vary is a figure's vary="key=v1,v2,..." attribute: the parameter a
+// reader turns and the values offered, each a [Param] with its position,
+// in the order written, which is the order the control shows them.
+type Vary struct {
+	Pos    diag.Pos // of the attribute
+	Key    string
+	KeyPos diag.Pos
+	Values []Param
+}
+
+// A Setting is one value of a varied figure, whose caption is being
+// written: the :val and :check of that figure in it show that setting's
+// numbers. The zero Setting is the rest of the article.
+type Setting struct {
+	Figure *Figure
+	Index  int // into Figure.Vary.Values
 }
 
 // A Param is a parameter a directive sets.
@@ -144,10 +178,16 @@ type Resolver interface {
 	// Figure returns the HTML of the figure's image, placed before its
 	// caption, and of its links, placed after it. A run has no image;
 	// its links are a line of phrasing content that says where its
-	// numbers come from, written where the run is.
-	Figure(f *Figure) (media, links string)
-	// Inline returns the HTML of a :val or :check.
-	Inline(d *Directive) string
+	// numbers come from, written where the run is. For a varied figure,
+	// setting is the index of one of its values (otherwise 0), and the
+	// image of any setting but the one shown first should load lazily:
+	// it is hidden until the reader chooses it.
+	Figure(f *Figure, setting int) (media, links string)
+	// Shown returns the index of the setting a varied figure shows first.
+	Shown(f *Figure) int
+	// Inline returns the HTML of a :val or :check, written in the
+	// caption of setting in, or elsewhere if in is the zero Setting.
+	Inline(d *Directive, in Setting) string
 	// Ref returns the link text and address of a reference.
 	Ref(r *Ref) (text, href string)
 	// Cite returns the HTML of a citation.

@@ -165,6 +165,8 @@ type builder struct {
 	ids   map[string]int // id to the offset that defined it
 	errs  diag.List
 	html  htmlChecker
+	// varied is the varied figure whose caption the walk is in, or nil.
+	varied *figureNode
 
 	figures, equations, h2, h3 int
 }
@@ -181,8 +183,14 @@ func (b *builder) walk() {
 				b.html.endParagraph(b.pc, paragraph)
 			}
 		}
+		if fn, ok := n.(*figureNode); ok && !entering && fn == b.varied {
+			b.varied = nil
+		}
 		if !entering {
 			return ast.WalkContinue, nil
+		}
+		if b.varied != nil {
+			b.inVaried(n)
 		}
 		switch n := n.(type) {
 		case *ast.Link:
@@ -212,6 +220,9 @@ func (b *builder) walk() {
 			b.figure(n)
 			if n.fig != nil && n.fig.ID != "" {
 				b.doc.IDs = append(b.doc.IDs, n.fig.ID)
+			}
+			if n.fig != nil && n.fig.Vary != nil && b.varied == nil {
+				b.varied = n
 			}
 		case *mathBlock:
 			if n.id != "" && b.define(n.id, n.offset) {
@@ -309,6 +320,10 @@ func (b *builder) figure(n *figureNode) {
 			f.ExperimentPos = b.pos(at.Offset)
 		case "alt":
 			f.Alt = at.Value
+		case "vary":
+			if !f.Run {
+				f.Vary = b.vary(a.ID, at)
+			}
 		default:
 			f.Params = append(f.Params, Param{Pos: b.pos(at.Offset), Key: at.Key, Value: at.Value})
 		}
@@ -320,6 +335,9 @@ func (b *builder) figure(n *figureNode) {
 		if f.Alt != "" {
 			at, _ := a.get("alt")
 			addError(b.pc, at.Offset, "run %s draws nothing, so it takes no alt=", a.ID)
+		}
+		if at, ok := a.get("vary"); ok {
+			addError(b.pc, at.Offset, "run %s draws nothing, so it takes no vary= (a figure does)", a.ID)
 		}
 	} else {
 		b.number(f)
