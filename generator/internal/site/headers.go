@@ -35,8 +35,10 @@ func (r *renderer) headers(uses []*use) []byte {
 		names = append(names, name)
 	}
 	for _, u := range uses {
-		if !u.fig.Run && u.job.out != nil && u.job.out.CSV != "" {
-			names = append(names, path.Join(u.art.slug, u.fig.ID+".csv"))
+		for _, s := range u.settings {
+			if !u.fig.Run && s.job.out != nil && s.job.out.CSV != "" {
+				names = append(names, u.csvPath(s))
+			}
 		}
 	}
 	for name := range r.ix.content.static {

@@ -22,8 +22,10 @@ func (b *Builder) targets(ix *index, p *plan, uses []*use) targets {
 		t[name] = nil
 	}
 	for _, u := range uses {
-		if !u.fig.Run && u.job.out != nil && u.job.out.CSV == "" {
-			delete(t, path.Join(u.art.slug, u.fig.ID+".csv")) // planned, but the experiment wrote no data
+		for _, s := range u.settings {
+			if !u.fig.Run && s.job.out != nil && s.job.out.CSV == "" {
+				delete(t, u.csvPath(s)) // planned, but the experiment wrote no data
+			}
 		}
 	}
 	t["404.html"] = map[string]bool{"main": true}

@@ -180,16 +180,21 @@ func (r *renderer) plan(uses []*use) *plan {
 		if u.fig.Run {
 			continue
 		}
-		at := fmt.Sprintf("figure %s (%s)", u.fig.ID, u.fig.Pos)
-		p.claim(path.Join(u.art.slug, u.fig.ID+".svg"), owner{byFigure, u.fig.Pos, "as the plot of " + at},
-			func() ([]byte, error) { return []byte(u.job.out.SVG), nil })
-		p.claim(path.Join(u.art.slug, u.fig.ID+".csv"), owner{byFigure, u.fig.Pos, "as the data of " + at},
-			func() ([]byte, error) {
-				if u.job.out.CSV == "" {
-					return nil, errNoFile
-				}
-				return []byte(u.job.out.CSV), nil
-			})
+		for _, s := range u.settings {
+			at := fmt.Sprintf("figure %s (%s)", u.fig.ID, u.fig.Pos)
+			if s.at != "" {
+				at = fmt.Sprintf("figure %s %s (%s)", u.fig.ID, s.at, s.pos)
+			}
+			p.claim(u.svgPath(s), owner{byFigure, s.pos, "as the plot of " + at},
+				func() ([]byte, error) { return []byte(s.job.out.SVG), nil })
+			p.claim(u.csvPath(s), owner{byFigure, s.pos, "as the data of " + at},
+				func() ([]byte, error) {
+					if s.job.out.CSV == "" {
+						return nil, errNoFile
+					}
+					return []byte(s.job.out.CSV), nil
+				})
+		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(c.static)) {
 		file := filepath.Join(r.b.cfg.Content, filepath.FromSlash(name))

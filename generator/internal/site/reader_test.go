@@ -44,6 +44,15 @@ func TestWhatAReaderSees(t *testing.T) {
 	if _, err := b.Build(context.Background()); err != nil {
 		t.Fatalf("the explainer does not build: %v", err)
 	}
+	// Readers turn knobs in at least three articles, and every control
+	// points at its own settings.
+	varied := make(map[string]bool)
+	for _, f := range checkVariedFigures(t, cfg.Out) {
+		varied[f.page] = true
+	}
+	if len(varied) < 3 {
+		t.Errorf("varied figures in %d articles, want 3 or more", len(varied))
+	}
 	srv := httptest.NewServer(http.FileServer(http.Dir(cfg.Out)))
 	defer srv.Close()
 	// Every link a reader can follow leads somewhere, fragments included.
@@ -94,8 +103,11 @@ func TestWhatAReaderSees(t *testing.T) {
 					}),
 				))
 				run("loading", chromedp.Navigate(srv.URL+page))
-				// Figures are images: wait until each has loaded or failed.
-				poll := `Array.from(document.images).every(i => i.complete)`
+				// Figures are images: wait until each has loaded or failed,
+				// but for the hidden settings of varied figures, which load
+				// only when chosen.
+				const shown = `Array.from(document.images).filter(i => i.checkVisibility())`
+				poll := shown + `.every(i => i.complete)`
 				for deadline := time.Now().Add(10 * time.Second); eval(poll) != true; {
 					if time.Now().After(deadline) {
 						t.Fatalf("%s: images still loading", page)
@@ -106,7 +118,7 @@ func TestWhatAReaderSees(t *testing.T) {
 				if got := eval(`document.documentElement.scrollWidth - window.innerWidth`); got.(float64) > 0 {
 					t.Errorf("%s: the page is %v px wider than the screen", where, got)
 				}
-				if got := eval(`Array.from(document.images).filter(i => i.naturalWidth === 0).map(i => i.src).join(" ")`); got != "" {
+				if got := eval(shown + `.filter(i => i.naturalWidth === 0).map(i => i.src).join(" ")`); got != "" {
 					t.Errorf("%s: figures that did not load: %v", where, got)
 				}
 				if got := eval(`Array.from(document.querySelectorAll("math")).filter(m => m.getBoundingClientRect().width === 0 && m.offsetParent !== null).length`); got.(float64) > 0 {

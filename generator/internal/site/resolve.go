@@ -64,14 +64,27 @@ func (ix *index) check(a *article) diag.List {
 			continue // its experiment or parameters were reported
 		}
 		what := directiveName(f)
-		if u.job.err != nil {
-			errs.Add(f.Pos, "%s: experiment %s: %v", what, f.Experiment, u.job.err)
-			continue
-		}
-		for _, c := range u.job.out.Checks {
-			if !c.Passed {
-				errs.Add(f.Pos, "%s: check %s failed: %s: %s", what, c.Name, c.Claim, c.Detail)
+		failed := false
+		for _, s := range u.settings {
+			// A varied figure's settings are named, and reported at
+			// their value.
+			what, pos := what, f.Pos
+			if s.at != "" {
+				what, pos = what+" "+s.at, s.pos
 			}
+			if s.job.err != nil {
+				errs.Add(pos, "%s: experiment %s: %v", what, f.Experiment, s.job.err)
+				failed = true
+				continue
+			}
+			for _, c := range s.job.out.Checks {
+				if !c.Passed {
+					errs.Add(pos, "%s: check %s failed: %s: %s", what, c.Name, c.Claim, c.Detail)
+				}
+			}
+		}
+		if failed {
+			continue
 		}
 		if !f.Run && f.Alt == "" && u.job.out.Alt == "" {
 			errs.Add(f.Pos, "%s needs alt=\"...\", a text alternative (experiment %s has no description)", what, f.Experiment)
@@ -81,7 +94,7 @@ func (ix *index) check(a *article) diag.List {
 		}
 	}
 	for _, d := range a.doc.Inlines {
-		if _, err := ix.inline(a, d); err != "" {
+		if _, err := ix.inline(a, d, markup.Setting{}); err != "" {
 			errs.Add(d.Pos, ":%s[%s.%s]: %s", d.Name, d.Target, d.Key, err)
 		}
 	}
@@ -125,8 +138,9 @@ func (ix *index) nearestSlug(slug string) string {
 	return " (" + s + ")"
 }
 
-// inline returns the HTML of a :val or :check, or what is wrong with it.
-func (ix *index) inline(from *article, d *markup.Directive) (string, string) {
+// inline returns the HTML of a :val or :check, written in the caption of
+// the setting in, or what is wrong with it.
+func (ix *index) inline(from *article, d *markup.Directive, in markup.Setting) (string, string) {
 	a, id, err := ix.target(from, d.Target)
 	if err != "" {
 		return "", err
@@ -138,21 +152,25 @@ func (ix *index) inline(from *article, d *markup.Directive) (string, string) {
 	if u == nil {
 		return "", fmt.Sprintf("no figure or run %s in %s", id, a.path)
 	}
-	if u.job.out == nil {
+	out := u.job.out
+	if in.Figure == u.fig {
+		out = u.settings[in.Index].job.out
+	}
+	if out == nil {
 		return "", "" // the run failed, which is reported at the figure
 	}
 	switch d.Name {
 	case "val":
-		v, ok := u.job.out.Value(d.Key)
+		v, ok := out.Value(d.Key)
 		if !ok {
-			return "", fmt.Sprintf("experiment %s computes no value %s (it computes %s)", u.fig.Experiment, d.Key, valueNames(u.job.out))
+			return "", fmt.Sprintf("experiment %s computes no value %s (it computes %s)", u.fig.Experiment, d.Key, valueNames(out))
 		}
 		return fmt.Sprintf(`<span class="val" title="computed by experiment %s">%s</span>`,
 			html.EscapeString(u.fig.Experiment), html.EscapeString(v.Text)), ""
 	default:
-		c, ok := u.job.out.Check(d.Key)
+		c, ok := out.Check(d.Key)
 		if !ok {
-			return "", fmt.Sprintf("experiment %s makes no check %s (it makes %s)", u.fig.Experiment, d.Key, checkNames(u.job.out))
+			return "", fmt.Sprintf("experiment %s makes no check %s (it makes %s)", u.fig.Experiment, d.Key, checkNames(out))
 		}
 		if !c.Passed {
 			return "", fmt.Sprintf("the check failed: %s: %s", c.Claim, c.Detail)
@@ -294,9 +312,10 @@ func imgSize(svg string) (w, h string) {
 	return px(m[1], m[2]), px(m[3], m[4])
 }
 
-func (r *pageResolver) Figure(f *markup.Figure) (media, links string) {
+func (r *pageResolver) Figure(f *markup.Figure, setting int) (media, links string) {
 	u := r.ix.uses[f]
-	out := u.job.out
+	s := u.settings[setting]
+	out := s.job.out
 	if f.Run {
 		return "", fmt.Sprintf(`Computed by <a href="%sexperiments/#%s">experiment <code>%s</code></a> with <code>%s</code>.`,
 			r.ix.base, f.Experiment, f.Experiment, html.EscapeString(u.job.args.Canonical()))
@@ -304,6 +323,10 @@ func (r *pageResolver) Figure(f *markup.Figure) (media, links string) {
 	alt := f.Alt
 	if alt == "" {
 		alt = out.Alt
+	}
+	if f.Vary != nil {
+		// The settings' descriptions may not tell them apart.
+		alt += " Setting: " + f.Vary.Key + " = " + f.Vary.Values[setting].Value + "."
 	}
 	dir := r.ix.pageURL(r.a)
 	w, h := imgSize(out.SVG)
@@ -313,21 +336,30 @@ func (r *pageResolver) Figure(f *markup.Figure) (media, links string) {
 	if n, _ := strconv.Atoi(w); n > proseWidth {
 		wide = ` class="wide"`
 	}
-	media = fmt.Sprintf(`<img%s src="%s%s.svg" alt="%s" width="%s" height="%s">`,
-		wide, dir, f.ID, html.EscapeString(alt), w, h)
+	// A setting hidden until the reader chooses it is fetched only then.
+	lazy := ""
+	if setting != u.shown {
+		lazy = ` loading="lazy"`
+	}
+	file := dir + escapePath(s.file)
+	media = fmt.Sprintf(`<img%s src="%s.svg" alt="%s" width="%s" height="%s"%s>`,
+		wide, file, html.EscapeString(alt), w, h, lazy)
 	var b strings.Builder
 	b.WriteString(`<p class="figure-links">`)
 	if out.CSV != "" {
-		fmt.Fprintf(&b, `<a href="%s%s.csv">Data (CSV)</a> · `, dir, f.ID)
+		fmt.Fprintf(&b, `<a href="%s.csv">Data (CSV)</a> · `, file)
 	}
 	fmt.Fprintf(&b, `<a href="%sexperiments/#%s">Experiment <code>%s</code></a> with <code>%s</code>`,
-		r.ix.base, f.Experiment, f.Experiment, html.EscapeString(u.job.args.Canonical()))
+		r.ix.base, f.Experiment, f.Experiment, html.EscapeString(s.job.args.Canonical()))
 	b.WriteString("</p>\n")
 	return media, b.String()
 }
 
-func (r *pageResolver) Inline(d *markup.Directive) string {
-	s, _ := r.ix.inline(r.a, d)
+// Shown returns the setting of a varied figure that the page shows first.
+func (r *pageResolver) Shown(f *markup.Figure) int { return r.ix.uses[f].shown }
+
+func (r *pageResolver) Inline(d *markup.Directive, in markup.Setting) string {
+	s, _ := r.ix.inline(r.a, d, in)
 	return s
 }
 

@@ -26,11 +26,15 @@ type job struct {
 	ran  bool // computed in this build, not found in a cache
 }
 
-// A use is a directive bound to the job it asked for.
+// A use is a directive bound to the jobs it asked for.
 type use struct {
 	art *article
 	fig *markup.Figure
-	job *job
+	job *job // the setting shown first, whose numbers the prose quotes
+	// settings are what the figure draws: one, or a varied figure's, in
+	// the order written (see vary.go).
+	settings []*setting
+	shown    int // the index of job in settings
 }
 
 // collect resolves every figure and run directive to a job.
@@ -65,13 +69,28 @@ func (b *Builder) collect(c *content) ([]*use, []*job, diag.List) {
 				continue
 			}
 			fp := reg.FingerprintOf(e)
-			key := e.Name + " " + args.Canonical() + " " + fp
-			j := jobs[key]
-			if j == nil {
-				j = &job{args: args, key: key, disk: cache.Key(e.Name, args.Canonical(), fp)}
-				jobs[key] = j
+			jobFor := func(args lab.Args) *job {
+				key := e.Name + " " + args.Canonical() + " " + fp
+				j := jobs[key]
+				if j == nil {
+					j = &job{args: args, key: key, disk: cache.Key(e.Name, args.Canonical(), fp)}
+					jobs[key] = j
+				}
+				return j
 			}
-			uses = append(uses, &use{art: a, fig: f, job: j})
+			u := &use{art: a, fig: f}
+			if f.Vary == nil {
+				u.settings = []*setting{{job: jobFor(args), file: f.ID, pos: f.Pos}}
+			} else {
+				var verrs diag.List
+				u.settings, u.shown, verrs = settings(f, e, given, args, jobFor)
+				if len(verrs) > 0 {
+					errs = append(errs, verrs...)
+					continue
+				}
+			}
+			u.job = u.settings[u.shown].job
+			uses = append(uses, u)
 		}
 	}
 	list := make([]*job, 0, len(jobs))
