@@ -131,7 +131,7 @@ func TestBadInput(t *testing.T) {
 				"content/third.md:5:1: the article's title comes from its front matter: start headings at ##\n" +
 				"content/third.md:7:2: math: unknown command \\nope"},
 	}
-	for _, c := range slices.Concat(cases, pathInputs, markupInputs) {
+	for _, c := range slices.Concat(cases, pathInputs, markupInputs, varyInputs) {
 		t.Run(c.name, func(t *testing.T) {
 			p := newProject(t)
 			before := sitetest.Tree(t, filepath.Join(p.dir, "public"))

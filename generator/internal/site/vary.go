@@ -82,9 +82,9 @@ func settings(f *markup.Figure, e *lab.Experiment, given map[string]string, fixe
 	if shown < 0 {
 		first := fmt.Sprintf("%s=%s", v.Key, fixed.String(v.Key))
 		if _, ok := given[v.Key]; !ok {
-			first += ", its default,"
+			first += " (the default)"
 		}
-		errs.Add(v.Pos, "%s: vary %s: the setting shown first, %s is not among the values offered: set %s= to one of them, or offer it", what, v.Key, first, v.Key)
+		errs.Add(v.Pos, "%s: vary %s: the setting shown first, %s, is not among the values offered: set %s= to one of them, or offer it", what, v.Key, first, v.Key)
 		return nil, 0, errs
 	}
 	list[shown].file = f.ID
