@@ -18,6 +18,9 @@ func TestActionFor(t *testing.T) {
 		"404.html":          {9},
 		"sitemap.xml":       {10},
 		"experiments/x.txt": {11},
+		"a/fig-v.svg":       {12},
+		"a/fig-v.n-4.svg":   {13},
+		"a/fig-v.n-4.csv":   {14},
 	}
 	change := func(edit func(m manifest)) manifest {
 		m := make(manifest)
@@ -39,6 +42,12 @@ func TestActionFor(t *testing.T) {
 		{"other page", change(func(m manifest) { m["b/index.html"] = [32]byte{20} }), "a/index.html", false, nil},
 		{"own figure", change(func(m manifest) { m["a/fig-x.svg"] = [32]byte{20}; m["a/fig-x.csv"] = [32]byte{21} }),
 			"a/index.html", false, []string{"a/fig-x.csv", "a/fig-x.svg"}},
+		{"own varied figure", change(func(m manifest) {
+			m["a/fig-v.svg"] = [32]byte{20}
+			m["a/fig-v.n-4.svg"] = [32]byte{21}
+			m["a/fig-v.n-4.csv"] = [32]byte{22}
+		}),
+			"a/index.html", false, []string{"a/fig-v.n-4.csv", "a/fig-v.n-4.svg", "a/fig-v.svg"}},
 		{"other figure", change(func(m manifest) { m["b/fig-y.svg"] = [32]byte{20} }), "a/index.html", false, nil},
 		{"stylesheet", change(func(m manifest) { m["assets/style.css"] = [32]byte{20} }), "a/index.html", true, nil},
 		{"feed", change(func(m manifest) { m["feed.xml"] = [32]byte{20} }), "a/index.html", false, nil},
