@@ -43,6 +43,8 @@
 //	<slug>/index.html       an article, with its figures beside it:
 //	<slug>/<fig-id>.svg     the figure
 //	<slug>/<fig-id>.csv     the data behind it
+//	<slug>/<fig-id>.<key>-<value>.svg, .csv
+//	                        the other settings of a figure with vary= (see vary.go)
 //	experiments/index.html  every experiment and its parameters
 //	assets/                 CSS, the icon and fonts, named by content hash
 //	404.html sitemap.xml robots.txt
