@@ -121,7 +121,7 @@ func TestWhatAReaderSees(t *testing.T) {
 				if got := eval(shown + `.filter(i => i.naturalWidth === 0).map(i => i.src).join(" ")`); got != "" {
 					t.Errorf("%s: figures that did not load: %v", where, got)
 				}
-				if got := eval(`Array.from(document.querySelectorAll("math")).filter(m => m.getBoundingClientRect().width === 0 && m.offsetParent !== null).length`); got.(float64) > 0 {
+				if got := eval(`Array.from(document.querySelectorAll("math")).filter(m => m.getBoundingClientRect().width === 0 && m.checkVisibility()).length`); got.(float64) > 0 {
 					t.Errorf("%s: %v formulas were not laid out", where, got)
 				}
 				if got := eval(`document.scripts.length`); got.(float64) != 0 {
@@ -190,7 +190,7 @@ func checkFigures(t *testing.T, ctx context.Context, out, where, scheme string, 
 		Src                 string
 		X, Y, Width, Height float64
 	}
-	figs, err := chromedp.Run(c, chromedp.Evaluate[[]figure](`Array.from(document.querySelectorAll(".figure img")).map(i => {
+	figs, err := chromedp.Run(c, chromedp.Evaluate[[]figure](`Array.from(document.querySelectorAll(".figure img")).filter(i => i.checkVisibility()).map(i => {
 		const r = i.getBoundingClientRect();
 		return {Src: i.getAttribute("src"), X: r.left + scrollX, Y: r.top + scrollY, Width: r.width, Height: r.height};
 	})`))
