@@ -18,7 +18,7 @@ import (
 //	<span class="knob-values"><label><input type="radio" name="fig-x" value="0.5">0.5</label>...</span>
 //	<output class="knob-now" aria-live="polite"><span>Figure 2 shows a = 0.5</span>...</output>
 //	</fieldset>
-//	<figure class="setting">
+//	<figure class="figure setting">
 //	<img ...><figcaption><p class="setting-name">...</p> caption, links</figcaption>
 //	</figure>
 //	...
@@ -124,7 +124,7 @@ func (f *filler) varied(fig *Figure, caption []piece) {
 	f.write(b.String())
 	for i, val := range v.Values {
 		media, links := r.Figure(fig, i)
-		class := "setting"
+		class := "figure setting"
 		if i == shown {
 			class += " initial"
 		}

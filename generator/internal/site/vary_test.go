@@ -131,7 +131,7 @@ type shownSetting struct {
 var (
 	variedOpen  = regexp.MustCompile(`<figure class="figure explorable" id="([^"]+)">`)
 	radioInput  = regexp.MustCompile(`<input type="radio" name="([^"]+)" value="([^"]*)"( checked)?>`)
-	settingOpen = regexp.MustCompile(`<figure class="setting( initial)?">\n(<img [^>]*>)\n<figcaption>\n((?s:.*?))</figcaption>\n</figure>`)
+	settingOpen = regexp.MustCompile(`<figure class="figure setting( initial)?">\n(<img [^>]*>)\n<figcaption>\n((?s:.*?))</figcaption>\n</figure>`)
 	imgSrc      = regexp.MustCompile(`src="([^"]+)\.svg"`)
 	imgAlt      = regexp.MustCompile(`alt="([^"]*)"`)
 	csvHref     = regexp.MustCompile(`<a href="([^"]+)\.csv">Data \(CSV\)</a>`)
