@@ -56,7 +56,7 @@ func TestCommonMarkConformance(t *testing.T) {
 		t.Fatal(err)
 	}
 	plain := goldmark.New(goldmark.WithRendererOptions(html.WithXHTML(), html.WithUnsafe()))
-	ours := newMarkdown(html.WithXHTML(), html.WithUnsafe())
+	ours := newMarkdown(newHighlighter(), html.WithXHTML(), html.WithUnsafe())
 	var plainPasses, oursPasses int
 	var broken []int
 	for _, ex := range examples {

@@ -46,11 +46,15 @@ func (b *builder) link(n ast.Node, dest string, image bool) *Link {
 	return nil
 }
 
+// dropTabsAndNewlines removes what browsers ignore anywhere in a URL. A
+// replacer is costly to make and safe to share: made once.
+var dropTabsAndNewlines = strings.NewReplacer("\t", "", "\n", "", "\r", "")
+
 // urlScheme returns the scheme of a URL, as browsers read it: they drop
 // leading spaces and control characters, and tabs and newlines anywhere.
 func urlScheme(dest string) (string, bool) {
 	dest = strings.TrimLeft(dest, "\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\v\f\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
-	dest = strings.NewReplacer("\t", "", "\n", "", "\r", "").Replace(dest)
+	dest = dropTabsAndNewlines.Replace(dest)
 	colon := strings.IndexByte(dest, ':')
 	if colon <= 0 || strings.ContainsAny(dest[:colon], "/?#") {
 		return "", false

@@ -154,11 +154,14 @@ func frontMatterClosed(src []byte) (delim string, closed bool) {
 	return delim, false
 }
 
+// dashes are the typographer's dashes.
+var dashes = strings.NewReplacer("---", "—", "--", "–")
+
 // SmartPunctuation gives plain text (front matter, an experiment's claims)
 // the typography the Markdown body gets from goldmark's typographer: curly
 // quotes and apostrophes, en and em dashes.
 func SmartPunctuation(s string) string {
-	s = strings.NewReplacer("---", "—", "--", "–").Replace(s)
+	s = dashes.Replace(s)
 	var b strings.Builder
 	open := false
 	for i, r := range s {

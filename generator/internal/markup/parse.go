@@ -11,7 +11,6 @@ import (
 	"github.com/gohugoio/hugo-goldmark-extensions/passthrough"
 	"github.com/nonconvex/explainer/generator/internal/diag"
 	"github.com/yuin/goldmark"
-	highlighting "github.com/yuin/goldmark-highlighting/v2"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	extast "github.com/yuin/goldmark/extension/ast"
@@ -22,24 +21,25 @@ import (
 	"github.com/yuin/goldmark/util"
 	"go.abhg.dev/goldmark/anchor"
 	"go.abhg.dev/goldmark/frontmatter"
-
-	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 )
 
 // A Parser parses articles. It is safe for concurrent use.
 type Parser struct {
 	md   goldmark.Markdown
 	math *mathCache
+	code *highlighter
 }
 
 // NewParser returns a parser with the project's Markdown dialect.
 func NewParser() *Parser {
-	return &Parser{md: newMarkdown(), math: newMathCache()}
+	code := newHighlighter()
+	return &Parser{md: newMarkdown(code), math: newMathCache(), code: code}
 }
 
-// newMarkdown configures goldmark with the project's extensions; options
-// are added to the renderer last (the conformance test adds some).
-func newMarkdown(options ...renderer.Option) goldmark.Markdown {
+// newMarkdown configures goldmark with the project's extensions, code
+// highlighted by code; options are added to the renderer last (the
+// conformance test adds some).
+func newMarkdown(code *highlighter, options ...renderer.Option) goldmark.Markdown {
 	md := goldmark.New(
 		goldmark.WithExtensions(
 			extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
@@ -50,7 +50,6 @@ func newMarkdown(options ...renderer.Option) goldmark.Markdown {
 			extension.DefinitionList,
 			extension.Typographer,
 			&frontmatter.Extender{Formats: []frontmatter.Format{strictYAML}},
-			highlighting.NewHighlighting(highlighting.WithFormatOptions(chromahtml.WithClasses(true))),
 			passthrough.New(mathDelimiters),
 			&anchor.Extender{Texter: anchor.Text("#"), Position: anchor.After},
 		),
@@ -77,7 +76,7 @@ func newMarkdown(options ...renderer.Option) goldmark.Markdown {
 		// the allowed set, and an article with errors is not rendered.
 		goldmark.WithRendererOptions(renderhtml.WithUnsafe()),
 	)
-	md.Renderer().AddOptions(nodeRenderers())
+	md.Renderer().AddOptions(nodeRenderers(), renderer.WithNodeRenderers(util.Prioritized(code, 100)))
 	md.Renderer().AddOptions(options...)
 	return md
 }
