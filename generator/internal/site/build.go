@@ -14,7 +14,7 @@ import (
 // either way the output folder is left as it was.
 func (b *Builder) Build(ctx context.Context) (*Report, error) {
 	start := time.Now()
-	files, r, err := b.compile(ctx)
+	site, r, err := b.compile(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -23,9 +23,14 @@ func (b *Builder) Build(ctx context.Context) (*Report, error) {
 			return nil, err
 		}
 	}
-	sums := hashes(files)
-	if err := b.out.write(ctx, files, sums); err != nil {
+	sums, err := b.out.write(ctx, site.order(), b.cfg.Jobs)
+	if err != nil {
 		return nil, err
+	}
+	for name := range sums {
+		if strings.HasSuffix(name, ".html") {
+			r.Pages++
+		}
 	}
 	r.Changed = b.changes(sums)
 	r.Duration = time.Since(start)
@@ -34,9 +39,9 @@ func (b *Builder) Build(ctx context.Context) (*Report, error) {
 	return r, nil
 }
 
-// compile does everything a build does but write: it returns the site's
-// files by slash-separated path.
-func (b *Builder) compile(ctx context.Context) (map[string][]byte, *Report, error) {
+// compile does everything a build does but make and write the files: it
+// returns the plan of the site, every file of which can be made.
+func (b *Builder) compile(ctx context.Context) (*plan, *Report, error) {
 	if err := checkBase(b.cfg.Base); err != nil {
 		return nil, nil, err
 	}
@@ -71,16 +76,7 @@ func (b *Builder) compile(ctx context.Context) (map[string][]byte, *Report, erro
 	if len(errs) > 0 {
 		return nil, nil, errs.Err()
 	}
-	files, err := site.render(b.cfg.Jobs)
-	if err != nil {
-		return nil, nil, err
-	}
 	rep := &Report{Figures: len(uses)}
-	for name := range files {
-		if strings.HasSuffix(name, ".html") {
-			rep.Pages++
-		}
-	}
 	for _, j := range jobs {
 		if j.ran {
 			rep.Runs++
@@ -88,7 +84,7 @@ func (b *Builder) compile(ctx context.Context) (map[string][]byte, *Report, erro
 			rep.Cached++
 		}
 	}
-	return files, rep, nil
+	return site, rep, nil
 }
 
 // checkBase checks the base path: it starts every address, as it is, so

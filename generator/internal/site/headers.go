@@ -2,6 +2,7 @@ package site
 
 import (
 	"fmt"
+	"io"
 	"net/url"
 	"path"
 	"slices"
@@ -18,7 +19,7 @@ import (
 // The two hosts merge the rules that match an address differently (one
 // joins the values of a header, the other keeps the last), so no two
 // rules here set the same header for one address.
-func (r *renderer) headers(uses []*use) []byte {
+func (r *renderer) headers(w io.Writer, uses []*use) error {
 	base := r.ix.base
 	var b strings.Builder
 	b.WriteString(`# Response headers for Netlify and Cloudflare Pages, written by the generator.
@@ -65,7 +66,8 @@ func (r *renderer) headers(uses []*use) []byte {
 	for _, r := range rules {
 		b.WriteString(r)
 	}
-	return []byte(b.String())
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // maxHeaderRules is the most rules Cloudflare Pages reads from _headers.

@@ -4,12 +4,12 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"path"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/nonconvex/explainer/generator/internal/diag"
 )
@@ -46,11 +46,12 @@ type owner struct {
 // A product is a file of the site to be made.
 type product struct {
 	owner owner
-	make  func() ([]byte, error)
+	make  maker
 }
 
-// errNoFile is what a product's make returns for a file that turns out
-// not to exist: the data of a figure whose experiment wrote none.
+// errNoFile is what a product's make returns, having written nothing, for
+// a file that turns out not to exist: the data of a figure whose
+// experiment wrote none.
 var errNoFile = errors.New("no file")
 
 // A plan is every file of the site, by slash-separated path.
@@ -69,7 +70,7 @@ func newPlan() *plan {
 // has it: the same path, the path as a folder, one of its folders as a
 // file, or a path that differs only in case, which a disk that ignores
 // case (as macOS's and Windows' do by default) cannot keep apart.
-func (p *plan) claim(name string, o owner, make func() ([]byte, error)) {
+func (p *plan) claim(name string, o owner, make maker) {
 	if prev, ok := p.files[name]; ok {
 		p.collide(o, prev.owner, fmt.Sprintf("%s would be written twice: %s and %s", name, o.how, prev.owner.how))
 		return
@@ -136,8 +137,38 @@ func builtAs(what string) owner {
 }
 
 // constant makes a file of fixed content.
-func constant(data []byte) func() ([]byte, error) {
-	return func() ([]byte, error) { return data, nil }
+func constant(data []byte) maker {
+	return func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	}
+}
+
+// whole makes a file that is made whole, in memory, by f.
+func whole(f func() ([]byte, error)) maker {
+	return func(w io.Writer) error {
+		data, err := f()
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(data)
+		return err
+	}
+}
+
+// order returns the files of the plan in the order to make them: first
+// those the build writes itself, such as the feed and the sitemap, which
+// list every page and take longest, so that none is left to one worker at
+// the end; then the others by path.
+func (p *plan) order() []file {
+	names := slices.SortedFunc(maps.Keys(p.files), func(a, b string) int {
+		return cmp.Or(cmp.Compare(p.files[a].owner.kind, p.files[b].owner.kind), cmp.Compare(a, b))
+	})
+	files := make([]file, len(names))
+	for i, name := range names {
+		files[i] = file{name, p.files[name].make}
+	}
+	return files
 }
 
 // plan claims every file of the site.
@@ -156,25 +187,25 @@ func (r *renderer) plan(uses []*use) *plan {
 		}
 		p.claim(name, builtAs(what), constant(assets[name]))
 	}
-	p.claim("sitemap.xml", builtAs("the sitemap"), func() ([]byte, error) { return r.sitemap(), nil })
-	p.claim("feed.xml", builtAs("the feed"), func() ([]byte, error) { return r.feed(), nil })
-	p.claim("robots.txt", builtAs("robots.txt, which points crawlers at the sitemap"), func() ([]byte, error) { return r.robots(), nil })
-	p.claim("_headers", builtAs("the headers Netlify and Cloudflare Pages send"), func() ([]byte, error) { return r.headers(uses), nil })
+	p.claim("sitemap.xml", builtAs("the sitemap"), r.sitemap)
+	p.claim("feed.xml", builtAs("the feed"), r.feed)
+	p.claim("robots.txt", builtAs("robots.txt, which points crawlers at the sitemap"), r.robots)
+	p.claim("_headers", builtAs("the headers Netlify and Cloudflare Pages send"), func(w io.Writer) error { return r.headers(w, uses) })
 	if u := r.cardFig; u != nil {
-		p.claim(cardFile, builtAs("the picture of the site's pages on social media"), func() ([]byte, error) { return r.b.cardPNG(r.ctx, u) })
+		p.claim(cardFile, builtAs("the picture of the site's pages on social media"), whole(func() ([]byte, error) { return r.b.cardPNG(r.ctx, u) }))
 	}
 	// Browsers and crawlers ask for these two by name, at the root.
-	p.claim("favicon.ico", builtAs("the site's icon for browsers that ask for it by name"), func() ([]byte, error) { return iconICO(), nil })
-	p.claim("apple-touch-icon.png", builtAs("the site's icon for iOS"), func() ([]byte, error) { return iconPNG(180), nil })
+	p.claim("favicon.ico", builtAs("the site's icon for browsers that ask for it by name"), whole(func() ([]byte, error) { return iconICO(), nil }))
+	p.claim("apple-touch-icon.png", builtAs("the site's icon for iOS"), whole(func() ([]byte, error) { return iconPNG(180), nil }))
 	p.claim("404.html", builtAs("the page for addresses that do not exist"), r.notFound)
-	p.claim("experiments/index.html", builtAs("the experiments catalogue"), func() ([]byte, error) { return r.experiments(uses) })
+	p.claim("experiments/index.html", builtAs("the experiments catalogue"), func(w io.Writer) error { return r.experiments(w, uses) })
 	c := r.ix.content
 	for i, a := range c.all() {
 		number := i
 		if c.home == nil {
 			number++
 		}
-		p.claim(path.Join(a.slug, "index.html"), ownedBy(byArticle, a.path), func() ([]byte, error) { return r.article(a, number) })
+		p.claim(path.Join(a.slug, "index.html"), ownedBy(byArticle, a.path), func(w io.Writer) error { return r.article(w, a, number) })
 	}
 	for _, u := range uses {
 		if u.fig.Run {
@@ -186,13 +217,17 @@ func (r *renderer) plan(uses []*use) *plan {
 				at = fmt.Sprintf("figure %s %s (%s)", u.fig.ID, s.at, s.pos)
 			}
 			p.claim(u.svgPath(s), owner{byFigure, s.pos, "as the plot of " + at},
-				func() ([]byte, error) { return []byte(s.job.out.SVG), nil })
+				func(w io.Writer) error {
+					_, err := io.WriteString(w, s.job.out.SVG)
+					return err
+				})
 			p.claim(u.csvPath(s), owner{byFigure, s.pos, "as the data of " + at},
-				func() ([]byte, error) {
+				func(w io.Writer) error {
 					if s.job.out.CSV == "" {
-						return nil, errNoFile
+						return errNoFile
 					}
-					return []byte(s.job.out.CSV), nil
+					_, err := io.WriteString(w, s.job.out.CSV)
+					return err
 				})
 		}
 	}
@@ -201,40 +236,4 @@ func (r *renderer) plan(uses []*use) *plan {
 		p.claim(name, ownedBy(byCopy, file), constant(c.static[name]))
 	}
 	return p
-}
-
-// render makes every file of the plan, jobs at a time. Each is made into
-// its own slot, so the result does not depend on scheduling.
-func (p *plan) render(jobs int) (map[string][]byte, error) {
-	names := slices.Sorted(maps.Keys(p.files))
-	data := make([][]byte, len(names))
-	errs := make([]error, len(names))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(jobs, len(names)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				data[i], errs[i] = p.files[names[i]].make()
-			}
-		}()
-	}
-	for i := range names {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	files := make(map[string][]byte, len(names))
-	var list diag.List
-	for i, name := range names {
-		switch {
-		case errors.Is(errs[i], errNoFile):
-		case errs[i] != nil:
-			list.Merge(diag.Pos{File: name}, errs[i])
-		default:
-			files[name] = data[i]
-		}
-	}
-	return files, list.Err()
 }

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"embed"
@@ -13,7 +14,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/generator/internal/markup"
@@ -139,40 +139,37 @@ func (r *renderer) base(title, description, canonicalPath string) page {
 	return p
 }
 
-func (r *renderer) execute(name string, p page) ([]byte, error) {
+// execute writes a page of the kind name.
+func (r *renderer) execute(w io.Writer, name string, p page) error {
 	p.Kind = name
-	var buf bytes.Buffer
-	buf.Grow(8 << 10)
-	if err := pageTemplates[name].ExecuteTemplate(&buf, "layout", p); err != nil {
-		return nil, fmt.Errorf("template %s: %w", name, err)
+	if err := pageTemplates[name].ExecuteTemplate(w, "layout", p); err != nil {
+		return fmt.Errorf("template %s: %w", name, err)
 	}
-	return buf.Bytes(), nil
+	return nil
 }
 
 // bodyMark stands for an article's text in its page while the page around
-// it is made: the text is then written straight into the page, which is
-// the largest thing a build holds, rather than copied into it.
+// it is made: the text is then written straight to the page's file, not
+// copied into the page first.
 const bodyMark = "\x00body\x00"
 
-// executeArticle makes the page of an article around its text.
-func (r *renderer) executeArticle(name string, p page, a *article, res *pageResolver) ([]byte, error) {
+// executeArticle writes the page of an article around its text.
+func (r *renderer) executeArticle(w io.Writer, name string, p page, a *article, res *pageResolver) error {
 	p.Body = bodyMark
-	around, err := r.execute(name, p)
-	if err != nil {
-		return nil, err
+	var around bytes.Buffer
+	if err := r.execute(&around, name, p); err != nil {
+		return err
 	}
-	before, after, ok := bytes.Cut(around, []byte(bodyMark))
+	before, after, ok := bytes.Cut(around.Bytes(), []byte(bodyMark))
 	if !ok {
-		return nil, fmt.Errorf("template %s: no place for the text", name)
+		return fmt.Errorf("template %s: no place for the text", name)
 	}
-	var buf bytes.Buffer
-	buf.Grow(len(around) + a.doc.Len())
-	buf.Write(before)
-	if err := r.b.parser.Render(&buf, a.doc, res); err != nil {
-		return nil, fmt.Errorf("%s: rendering: %w", a.path, err)
+	w.Write(before)
+	if err := r.b.parser.Render(w, a.doc, res); err != nil {
+		return fmt.Errorf("%s: rendering: %w", a.path, err)
 	}
-	buf.Write(after)
-	return buf.Bytes(), nil
+	_, err := w.Write(after)
+	return err
 }
 
 func (r *renderer) links() []link {
@@ -183,8 +180,8 @@ func (r *renderer) links() []link {
 	return ls
 }
 
-// article renders the home page or an article.
-func (r *renderer) article(a *article, number int) ([]byte, error) {
+// article writes the home page or an article.
+func (r *renderer) article(w io.Writer, a *article, number int) error {
 	res := r.ix.resolver(a)
 	p := r.base(a.doc.Meta.Title, a.doc.Meta.Description, r.ix.pageURL(a))
 	p.Code = a.doc.Code
@@ -196,7 +193,7 @@ func (r *renderer) article(a *article, number int) ([]byte, error) {
 	}
 	if a.slug == "" {
 		p.Parts = r.parts()
-		return r.executeArticle("home", p, a, res)
+		return r.executeArticle(w, "home", p, a, res)
 	}
 	p.Date, p.DateText = a.doc.Meta.Date, readableDate(a.doc.Meta.Date)
 	if i := r.ix.content.settings.part(a.doc.Meta.Order); i >= 0 {
@@ -209,7 +206,7 @@ func (r *renderer) article(a *article, number int) ([]byte, error) {
 	if i := number - 1; i+1 < len(arts) {
 		p.Next = &link{URL: r.ix.pageURL(arts[i+1]), Title: arts[i+1].doc.Meta.Title}
 	}
-	return r.executeArticle("article", p, a, res)
+	return r.executeArticle(w, "article", p, a, res)
 }
 
 // tocHTML writes a table of contents as nested ordered lists. Building it
@@ -251,16 +248,16 @@ func sortedByValue(m map[string]int) []string {
 	return keys
 }
 
-func (r *renderer) notFound() ([]byte, error) {
+func (r *renderer) notFound(w io.Writer) error {
 	p := r.base("Page not found", r.ix.content.settings.Description, "")
 	p.Canonical = ""
 	p.Articles = r.links()
-	return r.execute("notfound", p)
+	return r.execute(w, "notfound", p)
 }
 
-// experiments renders the list of experiments with their parameters and
+// experiments writes the list of experiments with their parameters and
 // the figures that use them.
-func (r *renderer) experiments(uses []*use) ([]byte, error) {
+func (r *renderer) experiments(w io.Writer, uses []*use) error {
 	p := r.base("Experiments", "Every experiment behind the figures, with its parameters.", r.ix.base+"experiments/")
 	users := make(map[string][]usedBy)
 	for _, u := range uses {
@@ -277,24 +274,24 @@ func (r *renderer) experiments(uses []*use) ([]byte, error) {
 		}
 		p.Experiments = append(p.Experiments, doc)
 	}
-	return r.execute("experiments", p)
+	return r.execute(w, "experiments", p)
 }
 
 // sitemap lists every page with its absolute address.
-func (r *renderer) sitemap() []byte {
-	var b bytes.Buffer
+func (r *renderer) sitemap(w io.Writer) error {
+	b := bufio.NewWriter(w)
 	b.WriteString(xml.Header)
 	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
 	for _, a := range r.ix.content.all() {
-		fmt.Fprintf(&b, "<url><loc>%s</loc>", xmlEscape(r.ix.abs(r.ix.pageURL(a))))
+		fmt.Fprintf(b, "<url><loc>%s</loc>", xmlEscape(r.ix.abs(r.ix.pageURL(a))))
 		if a.doc.Meta.Date != "" {
-			fmt.Fprintf(&b, "<lastmod>%s</lastmod>", a.doc.Meta.Date)
+			fmt.Fprintf(b, "<lastmod>%s</lastmod>", a.doc.Meta.Date)
 		}
 		b.WriteString("</url>\n")
 	}
-	fmt.Fprintf(&b, "<url><loc>%s</loc></url>\n", xmlEscape(r.ix.abs(r.ix.base+"experiments/")))
+	fmt.Fprintf(b, "<url><loc>%s</loc></url>\n", xmlEscape(r.ix.abs(r.ix.base+"experiments/")))
 	b.WriteString("</urlset>\n")
-	return b.Bytes()
+	return b.Flush()
 }
 
 // feed is an Atom feed of the articles, each with its whole text. Its
@@ -302,53 +299,54 @@ func (r *renderer) sitemap() []byte {
 // rebuilding does not change it. The links of a text start with the base
 // path or are fragments; each entry's xml:base, the article's address,
 // resolves them for a reader.
-func (r *renderer) feed() []byte {
+func (r *renderer) feed(w io.Writer) error {
 	s := r.ix.content.settings
 	updated := "2000-01-01"
 	for _, a := range r.ix.content.all() {
 		updated = max(updated, a.doc.Meta.Date)
 	}
-	var b bytes.Buffer
+	b := bufio.NewWriter(w)
 	b.WriteString(xml.Header)
 	b.WriteString(`<feed xmlns="http://www.w3.org/2005/Atom">` + "\n")
-	fmt.Fprintf(&b, "<title>%s</title>\n", xmlEscape(s.Title))
+	fmt.Fprintf(b, "<title>%s</title>\n", xmlEscape(s.Title))
 	if s.Description != "" {
-		fmt.Fprintf(&b, "<subtitle>%s</subtitle>\n", xmlEscape(s.Description))
+		fmt.Fprintf(b, "<subtitle>%s</subtitle>\n", xmlEscape(s.Description))
 	}
 	home := r.ix.abs(r.ix.base)
-	fmt.Fprintf(&b, "<id>%s</id>\n", xmlEscape(home))
-	fmt.Fprintf(&b, "<link href=\"%s\"/>\n", xmlEscape(home))
-	fmt.Fprintf(&b, "<link rel=\"self\" href=\"%s\"/>\n", xmlEscape(r.ix.abs(r.ix.base+"feed.xml")))
-	fmt.Fprintf(&b, "<updated>%sT00:00:00Z</updated>\n", updated)
+	fmt.Fprintf(b, "<id>%s</id>\n", xmlEscape(home))
+	fmt.Fprintf(b, "<link href=\"%s\"/>\n", xmlEscape(home))
+	fmt.Fprintf(b, "<link rel=\"self\" href=\"%s\"/>\n", xmlEscape(r.ix.abs(r.ix.base+"feed.xml")))
+	fmt.Fprintf(b, "<updated>%sT00:00:00Z</updated>\n", updated)
 	if s.Author != "" {
-		fmt.Fprintf(&b, "<author><name>%s</name></author>\n", xmlEscape(s.Author))
+		fmt.Fprintf(b, "<author><name>%s</name></author>\n", xmlEscape(s.Author))
 	}
 	for _, a := range r.ix.content.articles {
 		u := xmlEscape(r.ix.abs(r.ix.pageURL(a)))
-		fmt.Fprintf(&b, "<entry>\n<title>%s</title>\n<id>%s</id>\n<link href=\"%s\"/>\n", xmlEscape(a.doc.Meta.Title), u, u)
+		fmt.Fprintf(b, "<entry>\n<title>%s</title>\n<id>%s</id>\n<link href=\"%s\"/>\n", xmlEscape(a.doc.Meta.Title), u, u)
 		if date := a.doc.Meta.Date; date != "" {
-			fmt.Fprintf(&b, "<published>%sT00:00:00Z</published>\n<updated>%sT00:00:00Z</updated>\n", date, date)
+			fmt.Fprintf(b, "<published>%sT00:00:00Z</published>\n<updated>%sT00:00:00Z</updated>\n", date, date)
 		} else {
-			fmt.Fprintf(&b, "<updated>%sT00:00:00Z</updated>\n", updated)
+			fmt.Fprintf(b, "<updated>%sT00:00:00Z</updated>\n", updated)
 		}
-		fmt.Fprintf(&b, "<summary>%s</summary>\n", xmlEscape(a.doc.Meta.Description))
+		fmt.Fprintf(b, "<summary>%s</summary>\n", xmlEscape(a.doc.Meta.Description))
 		if a.doc.Len() <= maxFeedText {
-			fmt.Fprintf(&b, "<content type=\"html\" xml:base=\"%s\">", u)
+			fmt.Fprintf(b, "<content type=\"html\" xml:base=\"%s\">", u)
 			// A text that fails to render fails its page, which says so.
-			_ = r.b.parser.Render(&xmlText{w: &b}, a.doc, r.ix.resolver(a))
+			_ = r.b.parser.Render(&xmlText{w: b}, a.doc, r.ix.resolver(a))
 			b.WriteString("</content>\n")
 		}
 		b.WriteString("</entry>\n")
 	}
 	b.WriteString("</feed>\n")
-	return b.Bytes()
+	return b.Flush()
 }
 
 // robots points crawlers at the sitemap. Crawlers read robots.txt only at
 // a host's root, so for a site under a base path it takes effect only
 // where the host serves the folder at its root too.
-func (r *renderer) robots() []byte {
-	return []byte(fmt.Sprintf("User-agent: *\nAllow: /\n\nSitemap: %s\n", r.ix.abs(r.ix.base+"sitemap.xml")))
+func (r *renderer) robots(w io.Writer) error {
+	_, err := fmt.Fprintf(w, "User-agent: *\nAllow: /\n\nSitemap: %s\n", r.ix.abs(r.ix.base+"sitemap.xml"))
+	return err
 }
 
 // maxFeedText is the longest text, in bytes of HTML, the feed carries: a
@@ -356,35 +354,3 @@ func (r *renderer) robots() []byte {
 // readers are not made for books, and the feed would otherwise double the
 // memory a build of a long article takes.
 const maxFeedText = 1 << 20
-
-// xmlText writes what it is given as escaped XML text. What it is given
-// may end in the middle of a character, which it keeps for the next write.
-type xmlText struct {
-	w     io.Writer
-	carry []byte
-}
-
-func (x *xmlText) Write(p []byte) (int, error) {
-	n := len(p)
-	if len(x.carry) > 0 {
-		p = append(x.carry, p...)
-		x.carry = nil
-	}
-	cut := len(p)
-	for i := len(p) - 1; i >= 0 && i >= len(p)-utf8.UTFMax; i-- {
-		if utf8.RuneStart(p[i]) {
-			if !utf8.FullRune(p[i:]) {
-				cut = i
-			}
-			break
-		}
-	}
-	x.carry = append([]byte(nil), p[cut:]...)
-	return n, xml.EscapeText(x.w, p[:cut])
-}
-
-func xmlEscape(s string) string {
-	var b strings.Builder
-	xml.EscapeText(&b, []byte(s))
-	return b.String()
-}

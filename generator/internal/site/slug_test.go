@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"io"
 	"strings"
 	"testing"
 
@@ -47,11 +48,8 @@ func TestAddressesAreEscaped(t *testing.T) {
 	if got := ix.pageURL(a); got != want {
 		t.Errorf("address %q, want %q", got, want)
 	}
-	page, err := r.article(a, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, data := range map[string]string{"sitemap": string(r.sitemap()), "feed": string(r.feed()), "page": string(page)} {
+	page := made(t, func(w io.Writer) error { return r.article(w, a, 1) })
+	for name, data := range map[string]string{"sitemap": made(t, r.sitemap), "feed": made(t, r.feed), "page": page} {
 		if !strings.Contains(data, "https://example.org"+want) || strings.Contains(data, "what?") {
 			t.Errorf("the %s lacks the escaped address:\n%s", name, data)
 		}

@@ -2,13 +2,11 @@ package site
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"time"
@@ -49,36 +47,38 @@ type fileStamp struct {
 	mtime time.Time
 }
 
-// write publishes files, given by slash path with their hashes, unless
-// ctx ends first.
-func (o *output) write(ctx context.Context, files map[string][]byte, sums map[string][32]byte) error {
+// write makes the files, jobs at a time and in the order given, each
+// written as soon as it is made, and publishes them, unless ctx ends
+// first. It returns each file's hash, by slash path; the errors of the
+// files that could not be made are a [diag.List], by path.
+func (o *output) write(ctx context.Context, files []file, jobs int) (map[string][32]byte, error) {
 	parent := filepath.Dir(o.dir)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
+		return nil, err
 	}
 	// Builds into the same folder from other processes (a dev server and
 	// a make, say) take turns: the scratch folder is shared.
 	unlock, err := lockDir(ctx, parent)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer unlock()
 	if err := os.Mkdir(o.scratch, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
-		return err
+		return nil, err
 	}
-	stamps, err := syncTree(o.scratch, files, sums, o.inside)
+	stamps, err := syncTree(ctx, o.scratch, files, o.inside, jobs)
+	if err := ctx.Err(); err != nil {
+		o.inside = stamps // the scratch folder holds this build, or part of it, unpublished
+		return nil, err
+	}
 	if err != nil {
 		o.inside = nil // no longer known
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		o.inside = stamps // the scratch folder holds this build, unpublished
-		return err
+		return nil, err
 	}
 	exchanged, err := swap(o.scratch, o.dir)
 	if err != nil {
 		o.inside = nil
-		return fmt.Errorf("replacing %s: %w", o.dir, err)
+		return nil, fmt.Errorf("replacing %s: %w", o.dir, err)
 	}
 	// After an exchange the scratch folder holds the site just replaced.
 	o.inside = nil
@@ -86,7 +86,11 @@ func (o *output) write(ctx context.Context, files map[string][]byte, sums map[st
 		o.inside = o.shown
 	}
 	o.shown = stamps
-	return nil
+	sums := make(map[string][32]byte, len(stamps))
+	for name, st := range stamps {
+		sums[name] = st.sum
+	}
+	return sums, nil
 }
 
 // lockDir takes an exclusive lock on a folder until unlock is called, or
@@ -114,76 +118,6 @@ func lockDir(ctx context.Context, dir string) (unlock func(), err error) {
 	}
 }
 
-// syncTree makes dir hold exactly files, writing only those whose content
-// differs from what known says dir holds (and that nobody touched since),
-// and returns the stamps of the result.
-func syncTree(dir string, files map[string][]byte, sums map[string][32]byte, known map[string]fileStamp) (map[string]fileStamp, error) {
-	if err := os.Chmod(dir, 0o755); err != nil {
-		return nil, err
-	}
-	stamps := make(map[string]fileStamp, len(files))
-	keep := make(map[string]bool) // files already right
-	dirs := map[string]bool{".": true}
-	for name := range files {
-		for d := path.Dir(name); d != "." && !dirs[d]; d = path.Dir(d) {
-			dirs[d] = true
-		}
-	}
-	// Walk what is there: remove what does not belong, keep what is
-	// current.
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		rel = filepath.ToSlash(rel)
-		if d.IsDir() {
-			if !dirs[rel] {
-				if err := os.RemoveAll(p); err != nil {
-					return err
-				}
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if _, wanted := files[rel]; !wanted || !d.Type().IsRegular() {
-			return os.Remove(p)
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		if st, ok := known[rel]; ok && st.size == info.Size() && st.mtime.Equal(info.ModTime()) && st.sum == sums[rel] {
-			keep[rel] = true
-			stamps[rel] = st
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range slices.Sorted(maps.Keys(dirs)) {
-		if err := os.MkdirAll(filepath.Join(dir, filepath.FromSlash(d)), 0o755); err != nil {
-			return nil, err
-		}
-	}
-	for _, name := range slices.Sorted(maps.Keys(files)) {
-		if keep[name] {
-			continue
-		}
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.WriteFile(p, files[name], 0o644); err != nil {
-			return nil, err
-		}
-		info, err := os.Lstat(p)
-		if err != nil {
-			return nil, err
-		}
-		stamps[name] = fileStamp{sums[name], info.Size(), info.ModTime()}
-	}
-	return stamps, nil
-}
-
 // swap puts the folder fresh at out. Where the system can, it exchanges
 // the two in one step, so a server reading out never finds it missing,
 // and fresh then holds the old site (exchanged is true). Elsewhere it
@@ -205,15 +139,6 @@ func swap(fresh, out string) (exchanged bool, err error) {
 		return false, err
 	}
 	return false, os.RemoveAll(old)
-}
-
-// hashes returns the hash of each file.
-func hashes(files map[string][]byte) map[string][32]byte {
-	sums := make(map[string][32]byte, len(files))
-	for name, data := range files {
-		sums[name] = sha256.Sum256(data)
-	}
-	return sums
 }
 
 // changes compares the files' hashes with the previous build's and

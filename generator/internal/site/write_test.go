@@ -1,13 +1,35 @@
 package site
 
 import (
+	"bytes"
 	"context"
-	"github.com/nonconvex/explainer/generator/internal/sitetest"
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
+
+	"github.com/nonconvex/explainer/generator/internal/sitetest"
 )
+
+// constants returns the files given, to be made.
+func constants(files map[string][]byte) []file {
+	var fs []file
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		fs = append(fs, file{name, constant(files[name])})
+	}
+	return fs
+}
+
+// made returns what a maker makes.
+func made(t *testing.T, m maker) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := m(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
 
 // TestOutputPublishesExactlyTheFiles writes a sequence of sites through
 // one output, with files added, changed, moved and removed, and someone
@@ -27,7 +49,7 @@ func TestOutputPublishesExactlyTheFiles(t *testing.T) {
 		{"index.html": []byte("home!"), "b/index.html": []byte("a2"), "b/deep/x.csv": []byte("1,2"), "assets/font.otf": []byte("font")},
 	}
 	for i, files := range sites {
-		if err := o.write(context.Background(), files, hashes(files)); err != nil {
+		if _, err := o.write(context.Background(), constants(files), 2); err != nil {
 			t.Fatal(err)
 		}
 		got := sitetest.Tree(t, o.dir)
@@ -68,7 +90,7 @@ func TestOutputRewritesOnlyWhatChanged(t *testing.T) {
 	var mtimes []int64
 	for i := range 4 {
 		files["index.html"] = []byte{'v', byte('1' + i)}
-		if err := o.write(context.Background(), files, hashes(files)); err != nil {
+		if _, err := o.write(context.Background(), constants(files), 2); err != nil {
 			t.Fatal(err)
 		}
 		fi, err := os.Stat(filepath.Join(o.dir, "assets", "font.otf"))
