@@ -89,12 +89,12 @@ type writer struct {
 	err error
 }
 
-func (w *writer) u8(v uint8)      { w.buf = append(w.buf, v) }
-func (w *writer) u16(v uint16)    { w.buf = binary.BigEndian.AppendUint16(w.buf, v) }
-func (w *writer) i16(v int16)     { w.u16(uint16(v)) }
-func (w *writer) u32(v uint32)    { w.buf = binary.BigEndian.AppendUint32(w.buf, v) }
-func (w *writer) bytes(b []byte)  { w.buf = append(w.buf, b...) }
-func (w *writer) len() int        { return len(w.buf) }
+func (w *writer) u8(v uint8)     { w.buf = append(w.buf, v) }
+func (w *writer) u16(v uint16)   { w.buf = binary.BigEndian.AppendUint16(w.buf, v) }
+func (w *writer) i16(v int16)    { w.u16(uint16(v)) }
+func (w *writer) u32(v uint32)   { w.buf = binary.BigEndian.AppendUint32(w.buf, v) }
+func (w *writer) bytes(b []byte) { w.buf = append(w.buf, b...) }
+func (w *writer) len() int       { return len(w.buf) }
 func (w *writer) put16(at int, v uint16) {
 	binary.BigEndian.PutUint16(w.buf[at:], v)
 }

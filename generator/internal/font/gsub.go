@@ -37,9 +37,9 @@ type gsubFeature struct {
 }
 
 type gsubLookup struct {
-	kind  uint16 // 1 single, 3 alternate
-	flag  uint16
-	subs  []map[uint16][]uint16 // per subtable: glyph to its substitutes
+	kind uint16 // 1 single, 3 alternate
+	flag uint16
+	subs []map[uint16][]uint16 // per subtable: glyph to its substitutes
 }
 
 // closureFeatures are the features whose substitutes a subset keeps: the
