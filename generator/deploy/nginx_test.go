@@ -86,16 +86,16 @@ func checkServed(t *testing.T, origin, out string) {
 		}
 		kinds[kind]++
 		want := map[string]string{
-			".html":     "text/html; charset=utf-8",
-			".svg":      "image/svg+xml; charset=utf-8",
-			".csv":      "text/csv; charset=utf-8",
-			".xml":      "text/xml; charset=utf-8",
-			"asset.css": "text/css; charset=utf-8",
-			".txt":      "text/plain; charset=utf-8",
-			"asset.otf": "font/otf",
-			"asset.svg": "image/svg+xml; charset=utf-8",
-			".ico":      "image/x-icon",
-			".png":      "image/png",
+			".html":       "text/html; charset=utf-8",
+			".svg":        "image/svg+xml; charset=utf-8",
+			".csv":        "text/csv; charset=utf-8",
+			".xml":        "text/xml; charset=utf-8",
+			"asset.css":   "text/css; charset=utf-8",
+			".txt":        "text/plain; charset=utf-8",
+			"asset.woff2": "font/woff2",
+			"asset.svg":   "image/svg+xml; charset=utf-8",
+			".ico":        "image/x-icon",
+			".png":        "image/png",
 		}[kind]
 		if p == base+"feed.xml" {
 			want = "application/atom+xml; charset=utf-8"
@@ -111,7 +111,7 @@ func checkServed(t *testing.T, origin, out string) {
 			t.Errorf("%s: Cache-Control %q, want %q", p, cc, cache)
 		}
 	}
-	for _, kind := range []string{".html", ".svg", ".csv", ".xml", ".txt", "asset.css", "asset.otf"} {
+	for _, kind := range []string{".html", ".svg", ".csv", ".xml", ".txt", "asset.css", "asset.woff2"} {
 		if kinds[kind] == 0 {
 			t.Errorf("the crawl found no %s", kind)
 		}

@@ -1,4 +1,5 @@
-// Package cache keeps experiment outputs on disk between builds.
+// Package cache keeps experiment outputs, and other files slow to make,
+// on disk between builds.
 //
 // An entry is keyed by the experiment's name, its canonical parameters and
 // the fingerprint of its code (see [Key]), so a prose edit finds every
@@ -80,7 +81,21 @@ func (c *Cache) Get(key string) (*lab.Output, error) {
 	if c.Dir == "" || key == "" {
 		return nil, os.ErrNotExist
 	}
-	data, err := os.ReadFile(c.path(key))
+	payload, err := read(c.path(key), key)
+	if err != nil {
+		return nil, err
+	}
+	var out lab.Output
+	if err := json.Unmarshal(payload, &out); err != nil {
+		return nil, fmt.Errorf("%w %s: %v", ErrCorrupt, key[:12], err)
+	}
+	return &out, nil
+}
+
+// read returns the payload of the entry at p, checked against its
+// checksum, and marks the entry used.
+func read(p, key string) ([]byte, error) {
+	data, err := os.ReadFile(p)
 	if err != nil {
 		return nil, err
 	}
@@ -88,18 +103,36 @@ func (c *Cache) Get(key string) (*lab.Output, error) {
 	if !ok || string(sum) != checksum(payload) {
 		return nil, fmt.Errorf("%w %s: checksum mismatch", ErrCorrupt, key[:12])
 	}
-	var out lab.Output
-	if err := json.Unmarshal(payload, &out); err != nil {
-		return nil, fmt.Errorf("%w %s: %v", ErrCorrupt, key[:12], err)
-	}
 	// Used now: the last entry to go. (A failure only makes it go sooner.)
 	now := time.Now()
-	os.Chtimes(c.path(key), now, now)
-	return &out, nil
+	os.Chtimes(p, now, now)
+	return payload, nil
 }
 
-// Put stores out under key. It writes a temporary file and renames it,
-// so a reader never sees half an entry.
+// Blob returns the bytes stored under key by [Cache.PutBlob]: a file the
+// build makes slowly and the same way each time, such as a font. Its key
+// must name everything the bytes depend on. A missing entry returns
+// os.ErrNotExist; a damaged one returns ErrCorrupt.
+func (c *Cache) Blob(key string) ([]byte, error) {
+	if c.Dir == "" || key == "" {
+		return nil, os.ErrNotExist
+	}
+	return read(c.blobPath(key), key)
+}
+
+// PutBlob stores data under key.
+func (c *Cache) PutBlob(key string, data []byte) error {
+	if c.Dir == "" || key == "" {
+		return nil
+	}
+	return c.write(c.blobPath(key), data)
+}
+
+func (c *Cache) blobPath(key string) string {
+	return filepath.Join(c.Dir, key[:2], key[2:]+".bin")
+}
+
+// Put stores out under key.
 func (c *Cache) Put(key string, out *lab.Output) error {
 	if c.Dir == "" || key == "" {
 		return nil
@@ -108,7 +141,12 @@ func (c *Cache) Put(key string, out *lab.Output) error {
 	if err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
-	p := c.path(key)
+	return c.write(c.path(key), payload)
+}
+
+// write stores payload at p after its checksum. It writes a temporary
+// file and renames it, so a reader never sees half an entry.
+func (c *Cache) write(p string, payload []byte) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}

@@ -155,3 +155,31 @@ func TestParseSize(t *testing.T) {
 		}
 	}
 }
+
+func TestBlobs(t *testing.T) {
+	c := Cache{Dir: t.TempDir()}
+	key := Key("font", "chars", "v1")
+	if _, err := c.Blob(key); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Blob of a missing entry = %v, want ErrNotExist", err)
+	}
+	data := []byte("wOF2\x00\x01\n\x02")
+	if err := c.PutBlob(key, data); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.Blob(key); err != nil || string(got) != string(data) {
+		t.Errorf("Blob = %q, %v; want %q", got, err, data)
+	}
+	if _, err := c.Get(key); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Get of a blob's key = %v, want ErrNotExist: blobs and outputs are apart", err)
+	}
+	p := c.blobPath(key)
+	stored, _ := os.ReadFile(p)
+	stored[len(stored)-1] ^= 1
+	os.WriteFile(p, stored, 0o644)
+	if _, err := c.Blob(key); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("Blob of a damaged entry = %v, want ErrCorrupt", err)
+	}
+	if err := (&Cache{}).PutBlob(key, data); err != nil {
+		t.Errorf("PutBlob without a folder = %v, want nil", err)
+	}
+}

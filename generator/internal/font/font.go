@@ -29,6 +29,7 @@
 package font
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -45,6 +46,10 @@ func Subset(otf []byte, chars string) ([]byte, error) {
 	}
 	return s.font, nil
 }
+
+// ErrNoChars is the error of a subset of characters none of which is in
+// the font.
+var ErrNoChars = errors.New("font: none of the characters is in the font")
 
 // A subsetResult is a subset and the glyphs of the font it kept, by new
 // number.
@@ -116,7 +121,7 @@ func subset(otf []byte, chars string) (*subsetResult, error) {
 	}
 	if len(keep) == 1 {
 		// Besides, browsers refuse a CFF font of one glyph.
-		return nil, fmt.Errorf("font: none of the characters is in the font")
+		return nil, ErrNoChars
 	}
 	for grew := true; grew; {
 		grew = false

@@ -85,6 +85,9 @@ type Doc struct {
 	// Code reports whether the article shows a block of code, which the
 	// page then styles.
 	Code bool
+	// MathText holds once each character its math draws (see
+	// [MathChars]), in order: what the site's math font must have.
+	MathText string
 
 	body    []piece // the HTML, with holes for the resolver's answers
 	size    int     // bytes of HTML in body, without the holes

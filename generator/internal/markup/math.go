@@ -92,6 +92,23 @@ type mathSession struct {
 	tb    *treeblood.Pitziil // made when first needed
 	pc    parser.Context
 	src   []byte
+	drawn mathText // the characters its math draws
+}
+
+// mathText holds once each character math draws, in the order first drawn.
+type mathText struct {
+	strings.Builder
+	seen map[rune]bool
+}
+
+func (t *mathText) add(r rune) {
+	if t.seen == nil {
+		t.seen = make(map[rune]bool)
+	}
+	if !t.seen[r] {
+		t.seen[r] = true
+		t.WriteRune(r)
+	}
 }
 
 // inline returns the MathML of inline math. (That of a heading is made
@@ -121,6 +138,7 @@ func (s *mathSession) render(tex joined, display bool) string {
 	if r.problem != "" {
 		addError(s.pc, tex.offset(r.offset), "math: %s", r.problem)
 	}
+	MathChars(r.mathml, s.drawn.add)
 	return r.mathml
 }
 

@@ -126,6 +126,7 @@ func (p *Parser) Parse(name string, src []byte) (*Doc, error) {
 	b.walk()
 	rec := p.renderBody(root, src)
 	d.body, d.size, d.holes = slices.Clip(rec.pieces), rec.size, rec.holes
+	d.MathText = st.math.drawn.String()
 
 	var errs diag.List
 	if list, ok := pc.Get(errorsKey).(*[]offsetError); ok {

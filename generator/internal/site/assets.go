@@ -6,9 +6,7 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"strings"
-	"sync"
 
-	"codeberg.org/go-fonts/latin-modern/lmmath"
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/alecthomas/chroma/v2/styles"
@@ -24,15 +22,21 @@ type assetURLs struct {
 	Icon    string // the site's icon, as SVG
 }
 
-// assetFiles returns the assets by output path, each named by a hash of
-// its content so that it can be cached forever, and their addresses.
-var assetFiles = sync.OnceValues(func() (map[string][]byte, func(base string) assetURLs) {
+// assetFiles returns a build's assets by output path, each named by a hash
+// of its content so that it can be cached forever, and their addresses.
+// The math font, if the site has math, is one of them.
+func assetFiles(math *mathFont) (map[string][]byte, func(base string) assetURLs) {
 	files := make(map[string][]byte)
-	mathFont := hashedName("assets/latinmodern-math", ".otf", lmmath.TTF)
-	files[mathFont] = lmmath.TTF
-	// The stylesheet names the font relative to itself, so it works
-	// under any base path.
-	css := strings.Replace(styleCSS, "{{math-font}}", strings.TrimPrefix(mathFont, "assets/"), 1)
+	css := styleCSS
+	if math.woff2 != nil {
+		mathFont := hashedName("assets/latinmodern-math", ".woff2", math.woff2)
+		files[mathFont] = math.woff2
+		// The stylesheet names the font relative to itself, so it works
+		// under any base path.
+		css = strings.Replace(css, "{{math-font}}", strings.TrimPrefix(mathFont, "assets/"), 1)
+	} else {
+		css = withoutFontFace(css)
+	}
 	cssName := hashedName("assets/style", ".css", []byte(css))
 	files[cssName] = []byte(css)
 	// Few pages show code: the others need not load its colours.
@@ -45,7 +49,21 @@ var assetFiles = sync.OnceValues(func() (map[string][]byte, func(base string) as
 	return files, func(base string) assetURLs {
 		return assetURLs{CSS: base + cssName, CodeCSS: base + codeName, Icon: base + iconName}
 	}
-})
+}
+
+// withoutFontFace returns the stylesheet without its @font-face rule, for
+// a site with no math to draw with the font it names.
+func withoutFontFace(css string) string {
+	start := strings.Index(css, "@font-face {")
+	if start < 0 {
+		return css
+	}
+	end := strings.Index(css[start:], "}\n")
+	if end < 0 {
+		return css
+	}
+	return css[:start] + css[start+end+2:]
+}
 
 func hashedName(stem, ext string, data []byte) string {
 	sum := sha256.Sum256(data)

@@ -57,17 +57,31 @@ func (b *Builder) compile(ctx context.Context) (*plan, *Report, error) {
 	}
 	uses, jobs, cerrs := b.collect(c)
 	errs = append(errs, cerrs...)
+	// The math font is made while the experiments run.
+	type fontResult struct {
+		f   *mathFont
+		err error
+	}
+	fontDone := make(chan fontResult, 1)
+	go func() {
+		f, err := b.mathFont(mathChars(c))
+		fontDone <- fontResult{f, err}
+	}()
+	b.run(ctx, jobs)
+	font := <-fontDone
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	if font.err != nil {
+		return nil, nil, font.err
+	}
 	ix := newIndex(b.cfg.Base, b.cfg.Content, c, uses)
-	r, err := newRenderer(ctx, b, ix, uses)
+	r, err := newRenderer(ctx, b, ix, uses, font.f)
 	if err != nil {
 		return nil, nil, err
 	}
 	site := r.plan(uses)
 	errs = append(errs, site.errs...)
-	b.run(ctx, jobs)
-	if err := ctx.Err(); err != nil {
-		return nil, nil, err
-	}
 	targets := b.targets(ix, site, uses)
 	for _, a := range c.all() {
 		errs = append(errs, ix.check(a)...)

@@ -31,8 +31,7 @@ func (r *renderer) headers(w io.Writer, uses []*use) error {
 	fmt.Fprintf(&b, "%sfeed.xml\n  Content-Type: application/atom+xml; charset=utf-8\n", base)
 	// The files whose type a host may not know, or give without a charset.
 	var names []string
-	assets, _ := assetFiles()
-	for name := range assets {
+	for name := range r.assetFiles {
 		names = append(names, name)
 	}
 	for _, u := range uses {
@@ -46,8 +45,9 @@ func (r *renderer) headers(w io.Writer, uses []*use) error {
 		names = append(names, name)
 	}
 	types := map[string]string{
-		".csv": "text/csv; charset=utf-8",
-		".otf": "font/otf",
+		".csv":   "text/csv; charset=utf-8",
+		".otf":   "font/otf",
+		".woff2": "font/woff2",
 	}
 	var rules []string
 	slices.Sort(names)

@@ -174,7 +174,7 @@ func (p *plan) order() []file {
 // plan claims every file of the site.
 func (r *renderer) plan(uses []*use) *plan {
 	p := newPlan()
-	assets, _ := assetFiles()
+	assets := r.assetFiles
 	for _, name := range slices.Sorted(maps.Keys(assets)) {
 		what := "a font"
 		switch {

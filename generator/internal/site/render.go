@@ -104,10 +104,11 @@ type experimentDoc struct {
 
 type usedBy struct{ URL, Label string }
 
-// newRenderer returns a renderer of the pages of a build.
-func newRenderer(ctx context.Context, b *Builder, ix *index, uses []*use) (*renderer, error) {
-	_, urls := assetFiles()
-	r := &renderer{b: b, ctx: ctx, ix: ix, assets: urls(b.cfg.Base)}
+// newRenderer returns a renderer of the pages of a build whose math font
+// is math.
+func newRenderer(ctx context.Context, b *Builder, ix *index, uses []*use, math *mathFont) (*renderer, error) {
+	files, urls := b.assetFiles(math)
+	r := &renderer{b: b, ctx: ctx, ix: ix, assetFiles: files, assets: urls(b.cfg.Base)}
 	r.cardFig = r.cardUse(uses)
 	var err error
 	r.chrome, err = newChrome(r.base("", "", ""))
@@ -116,12 +117,13 @@ func newRenderer(ctx context.Context, b *Builder, ix *index, uses []*use) (*rend
 
 // renderer renders the pages of one build.
 type renderer struct {
-	b       *Builder
-	ctx     context.Context
-	ix      *index
-	assets  assetURLs
-	chrome  chrome
-	cardFig *use // the figure every page's social card shows, or nil
+	b          *Builder
+	ctx        context.Context
+	ix         *index
+	assetFiles map[string][]byte // by output path
+	assets     assetURLs
+	chrome     chrome
+	cardFig    *use // the figure every page's social card shows, or nil
 }
 
 func (r *renderer) base(title, description, canonicalPath string) page {

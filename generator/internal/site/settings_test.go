@@ -91,8 +91,8 @@ func TestHeadersFileStatesTheCachingAndTypes(t *testing.T) {
   Cache-Control: public, max-age=31536000, immutable
 /explainer/feed.xml
   Content-Type: application/atom+xml; charset=utf-8
-/explainer/assets/latinmodern-math.HASH.otf
-  Content-Type: font/otf
+/explainer/assets/latinmodern-math.HASH.woff2
+  Content-Type: font/woff2
 /explainer/data/raw%20values.csv
   Content-Type: text/csv; charset=utf-8
 /explainer/first/fig-line.csv

@@ -174,6 +174,14 @@ type Builder struct {
 	cards   map[string][]byte      // the social cards' picture, by job key
 	written map[string][32]byte    // output path to content hash, last build
 	out     *output                // where builds are published; made by the first build
+
+	fontMu sync.Mutex
+	font   *mathFont // the last build's
+	assets struct {
+		of    *mathFont
+		files map[string][]byte
+		urls  func(base string) assetURLs
+	}
 }
 
 // parsed is an article parsed earlier, kept with the source it came from.

@@ -47,7 +47,7 @@ func TestBuildWritesTheSite(t *testing.T) {
 	slices.Sort(names)
 	want := []string{
 		"404.html", "_headers", "apple-touch-icon.png", "assets/code.HASH.css", "assets/icon.HASH.svg",
-		"assets/latinmodern-math.HASH.otf", "assets/style.HASH.css", "experiments/index.html",
+		"assets/latinmodern-math.HASH.woff2", "assets/style.HASH.css", "experiments/index.html",
 		"favicon.ico", "feed.xml", "first/fig-line.csv", "first/fig-line.svg", "first/index.html", "index.html",
 		"robots.txt", "second/fig-wave.svg", "second/index.html", "sitemap.xml",
 	}
@@ -153,7 +153,11 @@ func TestBuildWritesTheSite(t *testing.T) {
 }
 
 func TestAssetNamesFollowTheirContent(t *testing.T) {
-	files, _ := assetFiles()
+	math, err := NewBuilder(Config{Cache: "-"}).mathFont("x∑")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := assetFiles(math)
 	for name, data := range files {
 		if want := hashedName(strings.SplitN(name, ".", 2)[0], filepath.Ext(name), data); name != want {
 			t.Errorf("asset %s should be named %s", name, want)
@@ -165,10 +169,17 @@ func TestAssetNamesFollowTheirContent(t *testing.T) {
 			css = string(data)
 		}
 	}
+	fonts := 0
 	for name := range files {
-		if strings.HasSuffix(name, ".otf") && !strings.Contains(css, `url("`+strings.TrimPrefix(name, "assets/")+`")`) {
-			t.Errorf("the stylesheet does not load %s relative to itself", name)
+		if strings.HasSuffix(name, ".woff2") {
+			fonts++
+			if !strings.Contains(css, `url("`+strings.TrimPrefix(name, "assets/")+`") format("woff2")`) {
+				t.Errorf("the stylesheet does not load %s relative to itself", name)
+			}
 		}
+	}
+	if fonts != 1 {
+		t.Errorf("%d fonts, want 1", fonts)
 	}
 }
 

@@ -40,7 +40,7 @@ func TestAddressesAreEscaped(t *testing.T) {
 	a := &article{path: "content/x.md", slug: "what?/my page 100%", doc: doc}
 	c := &content{settings: Settings{Title: "T", URL: "https://example.org", Language: "en"}, articles: []*article{a}}
 	ix := newIndex("/", "content", c, nil)
-	r, err := newRenderer(context.Background(), NewBuilder(Config{}), ix, nil)
+	r, err := newRenderer(context.Background(), NewBuilder(Config{}), ix, nil, &mathFont{})
 	if err != nil {
 		t.Fatal(err)
 	}
