@@ -35,6 +35,7 @@ func (b *builder) heading(h *ast.Heading) {
 		}
 		b.h3++
 	default:
+		nameAnchor(h, "Link to this heading")
 		return
 	}
 	number := fmt.Sprint(b.h2)
@@ -61,6 +62,17 @@ func (b *builder) heading(h *ast.Heading) {
 		h.InsertBefore(h, h.FirstChild(), &verdictNode{verdict: verdict})
 	}
 	h.InsertBefore(h, h.FirstChild(), &secNumNode{number: number})
+	nameAnchor(h, "Link to section "+number)
+}
+
+// nameAnchor names the link to a heading: its text, #, says nothing to a
+// screen reader.
+func nameAnchor(h *ast.Heading, name string) {
+	for c := h.FirstChild(); c != nil; c = c.NextSibling() {
+		if a, ok := c.(*anchor.Node); ok {
+			a.SetAttributeString("aria-label", []byte(name))
+		}
+	}
 }
 
 // headingAttrs checks the attribute block that may end a heading's line,

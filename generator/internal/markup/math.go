@@ -51,7 +51,8 @@ type mathBlock struct {
 	closed            bool
 	id                string
 	offset            int // of the label
-	number            int
+	number            int // of a labelled equation
+	unnumbered        int // of an equation without a label, counting those
 }
 
 func (n *mathNode) Kind() ast.NodeKind          { return kindMath }

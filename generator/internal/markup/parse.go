@@ -116,7 +116,7 @@ func (p *Parser) Parse(name string, src []byte) (*Doc, error) {
 	pc := parser.NewContext()
 	root := p.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 	d := &Doc{Name: name, Targets: make(map[string]*Target)}
-	st := &renderState{links: make(map[ast.Node]*Link), math: &mathSession{cache: p.math, pc: pc, src: src}, noted: make(map[string]bool)}
+	st := &renderState{links: make(map[ast.Node]*Link), tables: make(map[ast.Node]int), math: &mathSession{cache: p.math, pc: pc, src: src}, noted: make(map[string]bool)}
 	st.render = func(w util.BufWriter, n ast.Node) error { return p.md.Renderer().Render(w, src, n) }
 	root.SetAttributeString(stateKey, st)
 	b := &builder{doc: d, st: st, src: src, root: root, pc: pc, lines: lines, ids: make(map[string]int)}
@@ -169,6 +169,7 @@ type builder struct {
 	varied *figureNode
 
 	figures, equations, h2, h3 int
+	unnumbered, tables         int // equations without a label, tables
 }
 
 func (b *builder) walk() {
@@ -230,7 +231,13 @@ func (b *builder) walk() {
 				n.number = b.equations
 				b.doc.Targets[n.id] = &Target{Kind: "Equation", Number: fmt.Sprint(n.number)}
 				b.doc.IDs = append(b.doc.IDs, n.id)
+			} else {
+				b.unnumbered++
+				n.unnumbered = b.unnumbered
 			}
+		case *extast.Table:
+			b.tables++
+			b.st.tables[n] = b.tables
 		case *extast.FootnoteLink:
 			// The ids goldmark's footnote renderer writes.
 			ref := "fnref"

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
 	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
@@ -36,8 +37,9 @@ func (n *figLabelNode) Dump(src []byte, level int) { ast.DumpHelper(n, src, leve
 // parsed and rendered. It is kept on the document node, where the shared
 // renderers can reach it.
 type renderState struct {
-	links map[ast.Node]*Link // the node of each of the article's Links
-	math  *mathSession
+	links  map[ast.Node]*Link // the node of each of the article's Links
+	tables map[ast.Node]int   // the number of each table, from 1
+	math   *mathSession
 	// render writes a node and what it holds, for sidenotes, which show
 	// a footnote's text where it is referred to.
 	render func(w util.BufWriter, n ast.Node) error
@@ -71,6 +73,7 @@ func (nr *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(kindCite, renderCite)
 	reg.Register(kindMath, renderMath)
 	reg.Register(kindMathBlock, renderMathBlock)
+	reg.Register(extast.KindTable, newTableRenderer().render)
 	reg.Register(kindSecNum, renderSecNum)
 	reg.Register(kindVerdict, renderVerdict)
 	reg.Register(extast.KindFootnoteLink, renderFootnoteLink)
@@ -138,13 +141,55 @@ func renderMathBlock(w util.BufWriter, src []byte, node ast.Node, entering bool)
 	n := node.(*mathBlock)
 	mathml := st.math.display(n)
 	// The math scrolls inside its own box when it is wider than the
-	// column, so the number stays in view beside it.
+	// column, so the number stays in view beside it. The box takes the
+	// keyboard's focus, so that the arrow keys scroll it, and tells a
+	// screen reader which equation it is.
 	if n.number == 0 {
-		fmt.Fprintf(w, "<div class=\"equation\"><div class=\"eq-body\">%s</div></div>\n", mathml)
+		fmt.Fprintf(w, "<div class=\"equation\"><div class=\"eq-body\" tabindex=\"0\" role=\"region\" aria-label=\"Unnumbered equation %d\">%s</div></div>\n", n.unnumbered, mathml)
 		return ast.WalkSkipChildren, nil
 	}
-	fmt.Fprintf(w, "<div class=\"equation\" id=\"%s\"><div class=\"eq-body\">%s</div><span class=\"eqno\">(%d)</span></div>\n", n.id, mathml, n.number)
+	fmt.Fprintf(w, "<div class=\"equation\" id=\"%s\"><div class=\"eq-body\" tabindex=\"0\" role=\"region\" aria-label=\"Equation %d\">%s</div><span class=\"eqno\">(%d)</span></div>\n", n.id, n.number, mathml, n.number)
 	return ast.WalkSkipChildren, nil
+}
+
+// tableRenderer renders tables as goldmark's table extension does, inside
+// a box that scrolls when the table is wider than the column. Like an
+// equation's, the box takes the keyboard's focus and is named.
+type tableRenderer struct {
+	table renderer.NodeRendererFunc // the extension's
+}
+
+func newTableRenderer() *tableRenderer {
+	r := &tableRenderer{}
+	var capture funcCapture
+	extension.NewTableHTMLRenderer(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)).RegisterFuncs(&capture)
+	r.table = capture[extast.KindTable]
+	return r
+}
+
+func (r *tableRenderer) render(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	st := stateOf(node)
+	if st == nil {
+		return r.table(w, src, node, entering)
+	}
+	if entering {
+		fmt.Fprintf(w, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table %d\">\n", st.tables[node])
+	}
+	status, err := r.table(w, src, node, entering)
+	if !entering {
+		w.WriteString("</div>\n")
+	}
+	return status, err
+}
+
+// funcCapture records the functions a node renderer registers.
+type funcCapture map[ast.NodeKind]renderer.NodeRendererFunc
+
+func (c *funcCapture) Register(k ast.NodeKind, f renderer.NodeRendererFunc) {
+	if *c == nil {
+		*c = make(funcCapture)
+	}
+	(*c)[k] = f
 }
 
 func renderSecNum(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {

@@ -15,11 +15,11 @@ import (
 //go:embed assets/style.css
 var styleCSS string
 
-// mathCSS styles what the MathML and the equations the markup writes
-// need; it follows the stylesheet.
+// markupCSS styles what the markup writes: MathML, equations, tables,
+// heading anchors and citations. It follows the stylesheet.
 //
-//go:embed assets/math.css
-var mathCSS string
+//go:embed assets/markup.css
+var markupCSS string
 
 // assetURLs are the addresses of the fingerprinted assets.
 type assetURLs struct {
@@ -33,7 +33,7 @@ type assetURLs struct {
 // The math font, if the site has math, is one of them.
 func assetFiles(math *mathFont) (map[string][]byte, func(base string) assetURLs) {
 	files := make(map[string][]byte)
-	css := styleCSS + mathCSS
+	css := styleCSS + markupCSS
 	if math.woff2 != nil {
 		mathFont := hashedName("assets/latinmodern-math", ".woff2", math.woff2)
 		files[mathFont] = math.woff2

@@ -15,7 +15,7 @@ import (
 )
 
 // fontOf returns the name and content of the math font of a built site,
-// and the stylesheet.
+// and the stylesheet that names it.
 func fontOf(t *testing.T, files map[string]string) (name, woff2, css string) {
 	t.Helper()
 	for p, data := range files {
@@ -25,7 +25,7 @@ func fontOf(t *testing.T, files map[string]string) (name, woff2, css string) {
 				t.Fatalf("two fonts: %s and %s", name, p)
 			}
 			name, woff2 = p, data
-		case strings.HasPrefix(p, "assets/") && strings.HasSuffix(p, ".css"):
+		case strings.HasPrefix(p, "assets/style.") && strings.HasSuffix(p, ".css"):
 			css = data
 		}
 	}
