@@ -3,6 +3,7 @@ package lab
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"go/parser"
 	"go/scanner"
 	"go/token"
 	"hash"
@@ -12,6 +13,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -100,9 +102,14 @@ func writeFile(h hash.Hash, src fs.FS, name string) {
 // change: it hashes the tokens the compiler reads, not their layout, and
 // leaves out comments, except directives such as //go:build and
 // //go:embed, which can change a build. So a comment or a gofmt changes
-// no fingerprint, and rerun no experiment. Source that does not scan is
-// hashed byte for byte.
+// no fingerprint, and rerun no experiment. Source that does not parse as
+// far as its imports, and source that imports "C", whose comments hold C
+// code and cgo directives, are hashed byte for byte, as is source that
+// does not scan.
 func CodeHash(src []byte) [sha256.Size]byte {
+	if importsC(src) {
+		return sha256.Sum256(src)
+	}
 	h := sha256.New()
 	var s scanner.Scanner
 	fset := token.NewFileSet()
@@ -131,9 +138,28 @@ func CodeHash(src []byte) [sha256.Size]byte {
 }
 
 // isDirective reports whether a comment is read by the go command or the
-// compiler: //go:name, //line and the old // +build constraints.
+// compiler: //go:name, line directives and the old // +build constraints.
 func isDirective(comment string) bool {
-	return strings.HasPrefix(comment, "//go:") || strings.HasPrefix(comment, "//line ") || strings.HasPrefix(comment, "// +build")
+	for _, prefix := range []string{"//go:", "//line ", "/*line ", "// +build"} {
+		if strings.HasPrefix(comment, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// importsC reports whether src uses cgo, or has imports that do not parse.
+func importsC(src []byte) bool {
+	f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.ImportsOnly)
+	if err != nil {
+		return true
+	}
+	for _, imp := range f.Imports {
+		if path, err := strconv.Unquote(imp.Path.Value); err != nil || path == "C" {
+			return true
+		}
+	}
+	return false
 }
 
 // Versions names the toolchain and the numerical modules (gonum), whose

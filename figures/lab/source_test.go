@@ -83,6 +83,7 @@ var table = []float64{1, 2, math.Pi}
 		{"a string changed", `"math"`, `"math/big"`, true},
 		{"a directive added", "func half", "//go:noinline\nfunc half", true},
 		{"a build constraint added", "package lab", "//go:build linux\n\npackage lab", true},
+		{"a line directive added", "func half", "/*line other.go:1*/ func half", true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if !strings.Contains(code, c.old) {
@@ -97,5 +98,22 @@ var table = []float64{1, 2, math.Pi}
 				t.Errorf("fingerprint changed = %v, want %v; the edited code:\n%s", changed, c.changes, edited)
 			}
 		})
+	}
+}
+
+// In a file that uses cgo, the comment above import "C" is C code, and
+// //export lines are directives: every comment counts.
+func TestCodeHashKeepsCgoComments(t *testing.T) {
+	const cgo = "package lab\n\n// #include <math.h>\nimport \"C\"\n\nfunc root(x float64) float64 { return float64(C.sqrt(C.double(x))) }\n"
+	for _, edit := range []struct{ old, new string }{
+		{"<math.h>", "<stdlib.h>"},
+		{"func root", "//export root\nfunc root"},
+	} {
+		if !strings.Contains(cgo, edit.old) {
+			t.Fatalf("the code has no %q", edit.old)
+		}
+		if CodeHash([]byte(cgo)) == CodeHash([]byte(strings.Replace(cgo, edit.old, edit.new, 1))) {
+			t.Errorf("replacing %q by %q in a cgo file left its hash as it was", edit.old, edit.new)
+		}
 	}
 }
