@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -14,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -390,4 +392,34 @@ func decode[T any](t testing.TB, data string) T {
 		t.Fatalf("decoding %q: %v", data, err)
 	}
 	return v
+}
+
+// logLines collects a server's log for a test to wait on, and passes it
+// on to stderr with -v.
+type logLines struct {
+	mu   sync.Mutex
+	text strings.Builder
+}
+
+func (l *logLines) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	l.text.Write(p)
+	l.mu.Unlock()
+	if testing.Verbose() {
+		os.Stderr.Write(p)
+	}
+	return len(p), nil
+}
+
+// count returns how many times the log holds s.
+func (l *logLines) count(s string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Count(l.text.String(), s)
+}
+
+// waitCount waits until the log holds s n times.
+func (l *logLines) waitCount(t testing.TB, s string, n int) {
+	t.Helper()
+	eventually(t, fmt.Sprintf("%q %d times in the log", s, n), func() bool { return l.count(s) >= n })
 }

@@ -12,11 +12,12 @@ import (
 
 // A programResult is what became of one rebuild of the program.
 type programResult struct {
-	binary    string    // the new program, built and checked; "" if none
-	problems  []problem // why there is none: the compiler's errors, or the check's
-	log       string    // the same for the log
-	unchanged bool      // the program built is the one running
-	cancelled bool      // stopped by a newer change or by shutdown
+	binary    string     // the new program, built and checked; "" if none
+	problems  []problem  // why there is none: the compiler's errors, or the check's
+	log       string     // the same for the log
+	unchanged bool       // the program built is the one running
+	code      codeHashes // of the Go files as they were before the build
+	cancelled bool       // stopped by a newer change or by shutdown
 	took      time.Duration
 }
 
@@ -27,6 +28,7 @@ func (s *Server) startProgram(ctx context.Context) {
 	s.logf("Go code changed: rebuilding the program")
 	s.progTask = startTask(ctx, func(ctx context.Context) programResult {
 		start := time.Now()
+		code := p.hashCode() // before go build reads the files
 		binary, out, err := p.build(ctx)
 		if ctx.Err() != nil {
 			if err == nil {
@@ -40,7 +42,7 @@ func (s *Server) startProgram(ctx context.Context) {
 		}
 		if sameProgram(binary) {
 			os.RemoveAll(filepath.Dir(binary))
-			return programResult{unchanged: true}
+			return programResult{unchanged: true, code: code}
 		}
 		if out, err := p.check(ctx, binary); err != nil {
 			os.RemoveAll(filepath.Dir(binary))
@@ -81,6 +83,8 @@ func (s *Server) programBuilt(r programResult) (replaced bool) {
 		s.publish()
 		return false
 	case r.unchanged:
+		// The running program is built from this code as well.
+		s.code = r.code
 		s.goProblems = nil
 		s.logf("the program is unchanged")
 		s.publish()

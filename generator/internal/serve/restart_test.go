@@ -27,6 +27,7 @@ import (
 type fakeProgram struct {
 	code      string      // the folder of x.go
 	initial   string      // x.go when the server starts, if not empty
+	log       *logLines   // if set, receives the server's log
 	fail      atomic.Bool // the next builds fail
 	checkOut  atomic.Pointer[string]
 	execErr   atomic.Pointer[error]
@@ -54,6 +55,9 @@ func fakeServer(t *testing.T, fake *fakeProgram) *testServer {
 		os.MkdirAll(filepath.Join(fake.code, "testdata"), 0o755)
 		if fake.initial != "" {
 			writeFile(t, filepath.Join(fake.code, "x.go"), fake.initial)
+		}
+		if fake.log != nil {
+			c.Log = fake.log
 		}
 		c.Program = &Program{
 			Dir:   dir,
@@ -355,6 +359,10 @@ title: Home
 description: Home.
 ---
 Home prose.
+
+:::figure{#fig-sigmoid experiment=sigmoid-curvature}
+The sigmoid.
+:::
 `)
 	bin := filepath.Join(tmp, "bin", "generator")
 	build := exec.Command("go", "build", "-o", bin, "./generator")
@@ -406,6 +414,11 @@ Home prose.
 			logMu.Unlock()
 		}
 	}()
+	logCount := func(s string) int {
+		logMu.Lock()
+		defer logMu.Unlock()
+		return strings.Count(log.String(), s)
+	}
 	var addr string
 	select {
 	case addr = <-addrs:
@@ -478,4 +491,34 @@ Home prose.
 		t.Errorf("after the fix: %s %s, want the problems cleared", ev.name, ev.data)
 	}
 	st.quiet(t, 200*time.Millisecond)
+
+	// An edit to an experiment's comments builds the same program: it is
+	// neither rebuilt nor restarted, and the page stays as it is.
+	sigmoid := filepath.Join(mod, "figures", "sigmoid.go")
+	figure := getURL(t, "http://"+addr+"/fig-sigmoid.svg")
+	const rebuilding = "Go code changed: rebuilding the program"
+	rebuilds := logCount(rebuilding)
+	rewrite(t, sigmoid, "// sigmoid3 returns the third derivative of the sigmoid.", "// sigmoid3 is σ‴, the third derivative of the sigmoid.")
+	eventually(t, "the comment edit to be skipped", func() bool {
+		return logCount("figures/sigmoid.go: only comments or layout changed: the program is not rebuilt") == 1
+	})
+	st.quiet(t, 200*time.Millisecond)
+
+	// An edit to its code rebuilds and restarts the program, which draws
+	// the figure anew.
+	v = pageVersion()
+	rewrite(t, sigmoid, `lab.Float("xmax", 6,`, `lab.Float("xmax", 5,`)
+	for range st.events {
+		// The old program ends the stream when it hands over.
+	}
+	st = openStreamAt(t, addr, v, "index.html")
+	if ev := st.next(t, 2*time.Minute); ev.name != "figures" && ev.name != "reload" {
+		t.Errorf("after an edit to an experiment: %s %s, want its figure swapped or the page reloaded", ev.name, ev.data)
+	}
+	if getURL(t, "http://"+addr+"/fig-sigmoid.svg") == figure {
+		t.Errorf("the figure is as it was before the edit to its experiment")
+	}
+	if n := logCount(rebuilding) - rebuilds; n != 1 {
+		t.Errorf("%d program builds for a comment edit and a code edit, want 1", n)
+	}
 }

@@ -82,6 +82,7 @@ type Server struct {
 	progTask     *task[programResult] // the rebuild of the program under way
 	contentDirty bool                 // the site needs a build
 	codeDirty    bool                 // the program needs a build
+	code         codeHashes           // of the Go files the running program was built from; nil if unknown
 	announced    bool                 // the address was logged
 	manifest     manifest
 	siteProblems []problem
@@ -206,6 +207,10 @@ func (s *Server) Run(ctx context.Context) error {
 			s.removePrivate()
 		}
 	}()
+	if s.cfg.Program != nil {
+		// Before the watch: an edit made between the two is then built.
+		s.code = s.cfg.Program.hashCode()
+	}
 	w, err := newWatcher(s.roots(), s.skip, s.logf)
 	if err != nil {
 		return err
@@ -256,10 +261,38 @@ func (s *Server) changed(b batch) {
 		s.contentDirty = true
 		s.siteTask.cancel()
 	}
-	if code {
+	if len(code) > 0 && !b.overflow && s.sameCode(code) {
+		s.logf("%s: only comments or layout changed: the program is not rebuilt", s.relNames(code))
+		code = nil
+	}
+	if len(code) > 0 || b.overflow && s.cfg.Program != nil {
 		s.codeDirty = true
 		s.progTask.cancel()
 	}
+}
+
+// sameCode reports whether the program files in paths hold the code the
+// running program was built from, so that building it again would build
+// the same program, but for line numbers. It does not know while the
+// program is being rebuilt, and does not say so while a problem shows:
+// a compiler's error, or a panic's site, names a line that a comment may
+// have moved, and the rebuild corrects it.
+func (s *Server) sameCode(paths []string) bool {
+	return s.code != nil && s.progTask == nil && !s.codeDirty &&
+		len(s.goProblems) == 0 && len(s.siteProblems) == 0 && s.code.sameCode(paths)
+}
+
+// relNames lists paths, relative to the program's folder, for the log.
+func (s *Server) relNames(paths []string) string {
+	dir, _ := filepath.Abs(s.cfg.Program.dir())
+	names := make([]string, len(paths))
+	for i, p := range paths {
+		names[i] = p
+		if rel, err := filepath.Rel(dir, p); err == nil {
+			names[i] = rel
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // startWork starts the builds that changes call for, unless one of the
@@ -300,17 +333,17 @@ func (s *Server) skip(p string) bool {
 	return within(p, s.out) || s.cache != "" && within(p, s.cache)
 }
 
-// classify tells whether a batch touches the content, the Go code, or both.
-func (s *Server) classify(b batch) (content, code bool) {
-	if b.overflow {
-		return true, true
-	}
+// classify tells whether a batch touches the content, and which of its
+// files are the program's. A batch that lost events touches the content,
+// and the program if there is one, whatever its paths.
+func (s *Server) classify(b batch) (content bool, code []string) {
+	content = b.overflow
 	for _, p := range b.paths {
 		switch {
 		case within(p, s.content):
 			content = true
 		case s.cfg.Program != nil && s.cfg.Program.affects(p):
-			code = true
+			code = append(code, p)
 		}
 	}
 	return content, code
