@@ -66,7 +66,9 @@
 // has stopped. A cancelled build publishes nothing and shows no error.
 //
 // A change to Go code rebuilds the program (go build, into a temporary
-// folder); a Go save during go build cancels it and builds again. If the
+// folder); a Go save during go build cancels it and builds again. A save
+// whose files hash as before ([lab.CodeHash], blind to comments and
+// layout) changes nothing and is skipped; see code.go. If the
 // build fails, the old program keeps serving and the compiler's errors
 // show over the page. If it builds and differs from the running program,
 // the server runs it once as a check (EXPLAINER_SERVE_CHECK): it starts
