@@ -121,7 +121,7 @@ func (h *highlighter) highlight(k codeKey) (string, bool) {
 	if lexer == nil {
 		return "", false
 	}
-	tokens, err := chroma.Coalesce(lexer).Tokenise(nil, k.code)
+	tokens, err := tokenise(lexer, k.code)
 	if err != nil {
 		return "", false
 	}
@@ -133,6 +133,17 @@ func (h *highlighter) highlight(k codeKey) (string, bool) {
 	h.computed.Add(1)
 	h.put(k, b.String())
 	return b.String(), true
+}
+
+// tokenise lexes code with lexer, as chroma.Coalesce(lexer) does, but Go
+// by lexGo where it can.
+func tokenise(lexer chroma.Lexer, code string) (chroma.Iterator, error) {
+	if lexer == lexers.Go {
+		if tokens, ok := lexGo(code); ok {
+			return chroma.Literator(tokens...), nil
+		}
+	}
+	return chroma.Coalesce(lexer).Tokenise(nil, code)
 }
 
 func (h *highlighter) get(k codeKey) (string, bool) {
