@@ -157,9 +157,12 @@ func (fs *folders) make(d string) error {
 const spillBytes = 4 << 20
 
 // A fileWriter writes one file of the site after another, hashing each.
-// It keeps the file in memory while it fits in spillBytes, and then
-// writes it only if its content differs from that of the file already
-// there, if that one is intact; a longer file is written as it comes.
+// Where a file is there already, intact, it keeps the new one in memory
+// while it fits in spillBytes, and then writes it only if its content
+// differs; a new file, as all are in a cold build, or a longer one, goes
+// to disk as it comes, through a buffer of fixed size, so that a cold
+// build neither copies its files into memory first nor grows a buffer
+// to the size of the largest.
 type fileWriter struct {
 	path   string
 	prev   fileStamp // of the file there, if intact
@@ -179,7 +182,7 @@ func (fw *fileWriter) Write(p []byte) (int, error) {
 	if fw.err != nil {
 		return 0, fw.err
 	}
-	if fw.f == nil && len(fw.buf)+len(p) <= spillBytes {
+	if fw.f == nil && fw.intact && len(fw.buf)+len(p) <= spillBytes {
 		fw.buf = append(fw.buf, p...)
 		return len(p), nil
 	}
@@ -207,26 +210,29 @@ func (fw *fileWriter) Write(p []byte) (int, error) {
 func (fw *fileWriter) finish(err error) (fileStamp, error) {
 	err = cmp.Or(err, fw.err)
 	var sum [32]byte
+	var info os.FileInfo
 	switch {
 	case fw.f != nil:
-		err = cmp.Or(err, fw.w.Flush(), fw.f.Close())
+		err = cmp.Or(err, fw.w.Flush())
+		if err == nil {
+			info, err = fw.f.Stat()
+		}
+		err = cmp.Or(err, fw.f.Close())
 		fw.h.Sum(sum[:0])
 	case err == nil:
 		sum = sha256.Sum256(fw.buf)
 		if fw.intact && fw.prev.sum == sum {
 			return fw.prev, nil
 		}
-		err = os.WriteFile(fw.path, fw.buf, 0o644)
+		if err = os.WriteFile(fw.path, fw.buf, 0o644); err == nil {
+			info, err = os.Lstat(fw.path)
+		}
 	}
 	if cap(fw.buf) > spillBytes/4 {
 		fw.buf = nil // a rare large file's buffer is not kept for the next
 	}
 	if err != nil {
 		os.Remove(fw.path)
-		return fileStamp{}, err
-	}
-	info, err := os.Lstat(fw.path)
-	if err != nil {
 		return fileStamp{}, err
 	}
 	return fileStamp{sum, info.Size(), info.ModTime()}, nil
