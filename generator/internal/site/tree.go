@@ -135,19 +135,34 @@ func syncTree(ctx context.Context, dir string, files []file, known map[string]fi
 }
 
 // folders makes the folders of a tree that the files need, each once, as
-// the workers come to them.
+// the workers come to them: each with one call to the system (not
+// MkdirAll's two), its parent first if it is missing.
 type folders struct {
 	root  string
 	there map[string]bool // folders there already, by slash path; read only
 	made  sync.Map        // slash path to a func() error that makes it once
 }
 
-func (fs *folders) make(d string) error {
-	if fs.there[d] {
+func (f *folders) make(d string) error {
+	if d == "." || f.there[d] {
 		return nil
 	}
-	mkdir := func() error { return os.MkdirAll(filepath.Join(fs.root, filepath.FromSlash(d)), 0o755) }
-	once, _ := fs.made.LoadOrStore(d, sync.OnceValue(mkdir))
+	mkdir := func() error {
+		p := filepath.Join(f.root, filepath.FromSlash(d))
+		err := os.Mkdir(p, 0o755)
+		if errors.Is(err, fs.ErrNotExist) {
+			if err = f.make(path.Dir(d)); err == nil {
+				err = os.Mkdir(p, 0o755)
+			}
+		}
+		if errors.Is(err, fs.ErrExist) {
+			if info, serr := os.Stat(p); serr == nil && info.IsDir() {
+				err = nil
+			}
+		}
+		return err
+	}
+	once, _ := f.made.LoadOrStore(d, sync.OnceValue(mkdir))
 	return once.(func() error)()
 }
 
