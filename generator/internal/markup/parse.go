@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/gohugoio/hugo-goldmark-extensions/passthrough"
@@ -141,7 +142,8 @@ func (p *Parser) Parse(name string, src []byte) (*Doc, error) {
 // renderBody renders the tree into the pieces of the article's HTML, one
 // block at a time, letting go of each block once it is rendered.
 func (p *Parser) renderBody(root ast.Node, src []byte) *recorder {
-	rec := new(recorder)
+	buf := recordBufs.Get().(*[]byte)
+	rec := &recorder{buf: (*buf)[:0]}
 	for c := root.FirstChild(); c != nil; {
 		next := c.NextSibling()
 		// The node renderers write to the recorder, which cannot fail.
@@ -150,8 +152,21 @@ func (p *Parser) renderBody(root ast.Node, src []byte) *recorder {
 		c = next
 	}
 	rec.cut()
+	if cap(rec.buf) <= 4*recordChunk { // not one grown by a rare large block
+		*buf = rec.buf
+		recordBufs.Put(buf)
+	}
+	rec.buf = nil
 	return rec
 }
+
+// recordBufs are the buffers of recorders, which a piece of HTML is
+// copied out of as it is cut: one recorder's is the next one's, rather
+// than each article growing its own to recordChunk again.
+var recordBufs = sync.Pool{New: func() any {
+	b := make([]byte, 0, recordChunk+4<<10)
+	return &b
+}}
 
 // builder collects a parsed article's directives, numbers its figures,
 // equations and sections, and checks its ids.

@@ -201,23 +201,56 @@ func (fw *fileWriter) Write(p []byte) (int, error) {
 		fw.buf = append(fw.buf, p...)
 		return len(p), nil
 	}
-	if fw.f == nil {
-		if fw.f, fw.err = os.Create(fw.path); fw.err != nil {
-			return 0, fw.err
-		}
-		if fw.w == nil {
-			fw.w = bufio.NewWriterSize(fw.f, 64<<10)
-		} else {
-			fw.w.Reset(fw.f)
-		}
-		fw.h = sha256.New()
-		fw.h.Write(fw.buf)
-		fw.w.Write(fw.buf)
-		fw.buf = fw.buf[:0]
+	if fw.f == nil && !fw.create() {
+		return 0, fw.err
 	}
-	fw.h.Write(p)
 	_, fw.err = fw.w.Write(p)
 	return len(p), fw.err
+}
+
+// WriteString is Write without a copy of s: pages are written as the
+// strings of their pieces.
+func (fw *fileWriter) WriteString(s string) (int, error) {
+	if fw.err != nil {
+		return 0, fw.err
+	}
+	if fw.f == nil && fw.intact && len(fw.buf)+len(s) <= spillBytes {
+		fw.buf = append(fw.buf, s...)
+		return len(s), nil
+	}
+	if fw.f == nil && !fw.create() {
+		return 0, fw.err
+	}
+	_, fw.err = fw.w.WriteString(s)
+	return len(s), fw.err
+}
+
+// create creates the file and writes to it what was held so far.
+func (fw *fileWriter) create() bool {
+	if fw.f, fw.err = os.Create(fw.path); fw.err != nil {
+		return false
+	}
+	fw.h = sha256.New()
+	hf := hashedFile{fw.f, fw.h}
+	if fw.w == nil {
+		fw.w = bufio.NewWriterSize(hf, 64<<10)
+	} else {
+		fw.w.Reset(hf)
+	}
+	fw.w.Write(fw.buf)
+	fw.buf = fw.buf[:0]
+	return true
+}
+
+// A hashedFile hashes what is written to the file.
+type hashedFile struct {
+	f *os.File
+	h hash.Hash
+}
+
+func (hf hashedFile) Write(p []byte) (int, error) {
+	hf.h.Write(p)
+	return hf.f.Write(p)
 }
 
 // finish ends the file, whose maker returned err, and returns its stamp.
