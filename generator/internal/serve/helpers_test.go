@@ -3,6 +3,7 @@ package serve
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -214,13 +215,27 @@ func startServer(t testing.TB, edit func(*Config)) *testServer {
 // waitBuilds waits until n builds have finished.
 func (ts *testServer) waitBuilds(t testing.TB, n int64) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for ts.builds.Load() < n {
-		if time.Now().After(deadline) {
-			t.Fatalf("waited 10s for build %d; %d done", n, ts.builds.Load())
+	eventually(t, fmt.Sprintf("build %d", n), func() bool { return ts.builds.Load() >= n })
+}
+
+// waitPublished waits until the version the server publishes has, as its
+// output file file, a page holding text, and returns that version. A save
+// may cost more builds than one (a late event of it starts another), so
+// counting builds does not tell which one built it, and a build's output
+// is served a moment before its version is published.
+func (ts *testServer) waitPublished(t testing.TB, file, text string) string {
+	t.Helper()
+	var version string
+	eventually(t, fmt.Sprintf("%s with %q to be published", file, text), func() bool {
+		version = ts.status.Load().version
+		m, ok := ts.history.get(version)
+		if !ok {
+			return false
 		}
-		time.Sleep(time.Millisecond)
-	}
+		data, err := os.ReadFile(filepath.Join(ts.out, filepath.FromSlash(file)))
+		return err == nil && strings.Contains(string(data), text) && m[file] == sha256.Sum256(data)
+	})
+	return version
 }
 
 // get fetches a path of the site and returns its status and body.
@@ -422,4 +437,11 @@ func (l *logLines) count(s string) int {
 func (l *logLines) waitCount(t testing.TB, s string, n int) {
 	t.Helper()
 	eventually(t, fmt.Sprintf("%q %d times in the log", s, n), func() bool { return l.count(s) >= n })
+}
+
+// lastEvent returns when the watcher last recorded a change.
+func (w *watcher) lastEvent() time.Time {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.last
 }

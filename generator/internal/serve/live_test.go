@@ -182,7 +182,8 @@ func TestDeleteAndRename(t *testing.T) {
 func TestBurst(t *testing.T) {
 	// Not parallel: the burst must fit in a second, with the machine to
 	// itself.
-	ts := startServer(t, nil)
+	log := &logLines{}
+	ts := startServer(t, func(c *Config) { c.Log = log })
 	st := ts.openStream(t, "a/index.html")
 	before := ts.builds.Load()
 	path := filepath.Join(ts.content, "a.md")
@@ -199,30 +200,35 @@ func TestBurst(t *testing.T) {
 	}
 	took := time.Since(start)
 	t.Logf("%d writes in %v", writes, took)
-	final := fmt.Sprintf("write %d.", writes-1)
-	deadline := time.Now().Add(10 * time.Second)
+	// The page is told to reload to the last write. A build during the
+	// burst may find a file half written and fail; only the end state
+	// matters.
+	version := ts.waitPublished(t, "a/index.html", fmt.Sprintf("write %d.", writes-1))
 	for {
-		// A build during the burst may find a file half written and
-		// fail; only the end state matters.
-		if ev := st.next(t, 10*time.Second); ev.name != "reload" {
-			continue
-		}
-		if _, body := ts.get(t, "/a/"); strings.Contains(body, final) {
+		if ev := st.next(t, time.Minute); ev.name == "reload" && ev.id == version {
 			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the last write never showed")
 		}
 	}
 	time.Sleep(2 * busyQuiet) // any further build would have started
 	n := ts.builds.Load() - before
-	t.Logf("%d builds", n)
-	// Within a second, at most two builds. A busy machine can stretch the
-	// burst (the disk slows every write); changes that never pause are
-	// built at least every maxWait, so each further second may add one.
-	allowed := 2 + int64(took/maxWait)
+	// The burst as the server saw it: on a busy machine its events reach
+	// the watcher a little after the writes, and the server batches them
+	// by the time they arrive.
+	seen := max(took, ts.watch.lastEvent().Sub(start))
+	t.Logf("%d builds; the server saw the burst for %v", n, seen.Round(time.Millisecond))
+	// Within a second, at most two builds: one if the burst begins with a
+	// pause that looks like a save, and one at its end. A busy machine
+	// can stretch the burst (the disk slows every write); changes that
+	// never pause are built at least every maxWait, so each further second
+	// may add one. A build can read writes whose events arrive after it
+	// started: the build those events then call for finds nothing changed.
+	allowed := 2 + int64(seen/maxWait)
+	if same := log.count(": 0 files changed,"); same > 0 {
+		t.Logf("%d of them found nothing changed", same)
+		allowed++
+	}
 	if n > allowed {
-		t.Errorf("%d builds for a burst of %d writes over %v, want at most %d", n, writes, took.Round(time.Millisecond), allowed)
+		t.Errorf("%d builds for a burst of %d writes over %v, want at most %d", n, writes, seen.Round(time.Millisecond), allowed)
 	}
 }
 
