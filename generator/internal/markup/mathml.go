@@ -205,9 +205,13 @@ var delimiterSizes = map[string]string{"-1": "1.2em", "-2": "1.8em", "-3": "2.4e
 
 // token writes a token element and its text; rest is the MathML after it.
 func (t *tidier) token(name string, attrs []attr, text, rest string) {
+	row := false
 	if level, ok := get(attrs, "scriptlevel"); ok && delimiterSizes[level] != "" && (name == "mo" || name == "mi") {
-		// \big( and its kin: a delimiter of a fixed size.
+		// \big( and its kin: a delimiter of a fixed size. As the base of
+		// a script (\big)^2) Chromium sets it below the baseline unless
+		// an mrow holds it.
 		size := delimiterSizes[level]
+		row = isScriptStart(t.lastTag)
 		attrs = append(without(attrs, "scriptlevel", "stretchy"),
 			attr{"stretchy", "true"}, attr{"symmetric", "true"}, attr{"minsize", size}, attr{"maxsize", size})
 		if name == "mi" {
@@ -238,6 +242,9 @@ func (t *tidier) token(name string, attrs []attr, text, rest string) {
 		}
 	}
 	attrs, wrap := core(name, attrs)
+	if row {
+		t.b.WriteString("<mrow>")
+	}
 	if len(wrap) > 0 {
 		t.b.WriteString(formatTag("mstyle", wrap, false))
 	}
@@ -268,6 +275,9 @@ func (t *tidier) token(name string, attrs []attr, text, rest string) {
 	}
 	if len(wrap) > 0 {
 		t.b.WriteString("</mstyle>")
+	}
+	if row {
+		t.b.WriteString("</mrow>")
 	}
 	t.lastTag = "</" + name + ">"
 }
