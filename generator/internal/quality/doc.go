@@ -1,0 +1,20 @@
+// Package quality holds the quality gates of the built explainer, as
+// tests: they build the real explainer once, serve it from 127.0.0.1 and
+// check what a reader gets.
+//
+//   - The Nu HTML Checker (vnu) finds no error in any page or figure.
+//   - axe-core, run in Chromium on every page at 375 and 1280 pixels wide,
+//     in the light and the dark scheme, finds no violation of any impact.
+//   - Lighthouse, on a simulated phone, scores every page 100 in
+//     accessibility, best practices and SEO; the performance score is
+//     logged, not gated (lighthouse_test.go says why).
+//   - The math font, subset to what the pages draw, has every character
+//     their math shows.
+//
+// The tools come from npm, pinned in generator/tools/package-lock.json:
+// run npm ci in generator/tools (.ci/run does). vnu needs Java, the
+// browser tests Debian's chromium. A test whose tool is missing is
+// skipped, unless EXPLAINER_REQUIRE_BROWSER is set, as in CI, when it
+// fails. With -short, nothing here runs: each test builds the whole
+// explainer.
+package quality
