@@ -27,6 +27,7 @@ type violation struct {
 // on a phone and on a desktop, in the light and the dark scheme: no rule
 // may be broken, whatever its impact.
 func TestAccessible(t *testing.T) {
+	t.Parallel()
 	dir := explainer(t)
 	axe, err := os.ReadFile(npmTool(t, "axe-core/axe.min.js"))
 	if err != nil {

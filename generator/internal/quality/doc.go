@@ -15,6 +15,8 @@
 // run npm ci in generator/tools (.ci/run does). vnu needs Java, the
 // browser tests Debian's chromium. A test whose tool is missing is
 // skipped, unless EXPLAINER_REQUIRE_BROWSER is set, as in CI, when it
-// fails. With -short, nothing here runs: each test builds the whole
-// explainer.
+// fails. With -short, nothing here runs: the tests need the whole
+// explainer, built once. vnu, axe-core and Lighthouse run in parallel:
+// the one measure another's load could change is Lighthouse's
+// performance score, which is not gated.
 package quality

@@ -47,6 +47,7 @@ var gated = map[string]bool{"accessibility": true, "best-practices": true, "seo"
 // page must score 100 in accessibility, best practices and SEO; the
 // performance score is logged.
 func TestLighthouse(t *testing.T) {
+	t.Parallel()
 	dir := explainer(t)
 	node := command(t, "node", "nodejs")
 	npmTool(t, "lighthouse/package.json")

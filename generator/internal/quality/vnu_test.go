@@ -14,6 +14,7 @@ import (
 // TestValidHTML checks every page and figure of the explainer with the Nu
 // HTML Checker: no error, of any kind.
 func TestValidHTML(t *testing.T) {
+	t.Parallel()
 	dir := explainer(t)
 	java := command(t, "java", "default-jre-headless")
 	jar := npmTool(t, "vnu-jar/build/dist/vnu.jar")
