@@ -9,8 +9,9 @@
 // checks every directive against what the runs produced and every link
 // into the site against the files and ids the build writes, renders the pages
 // and writes the site into a fresh folder that replaces the output folder
-// only if everything succeeded. It reports all errors at once, sorted by
-// file and position, as a [diag.List].
+// only if everything succeeded. Each page goes to disk as it is rendered,
+// so a build holds a page per worker, not the site's pages. It reports all
+// errors at once, sorted by file and position, as a [diag.List].
 //
 // A [Builder] keeps what one build learnt for the next: parsed articles by
 // content and experiment outputs by key, in memory, besides the on-disk
