@@ -43,7 +43,9 @@ type Settings struct {
 	// page links each experiment's source through it.
 	Repository string `yaml:"repository"`
 	// Parts group the articles, by their order, on the home page and in
-	// each article's heading. Without parts the articles form one list.
+	// each article's heading. Without parts the articles form one list;
+	// articles whose order comes before the first part (or that have no
+	// order) are listed first, under no part's title.
 	Parts []Part `yaml:"parts"`
 }
 
@@ -171,14 +173,6 @@ func (b *Builder) read() (*content, diag.List) {
 		return cmp.Or(cmp.Compare(x.doc.Meta.Order, y.doc.Meta.Order),
 			cmp.Compare(x.doc.Meta.Title, y.doc.Meta.Title), cmp.Compare(x.slug, y.slug))
 	})
-	if parts := c.settings.Parts; len(parts) > 0 {
-		for _, a := range c.articles {
-			if c.settings.part(a.doc.Meta.Order) < 0 {
-				errs.Add(a.doc.MetaPos("order"), "order %d comes before the first part, which starts from %d (site.yaml): give the article an order in one of the parts",
-					a.doc.Meta.Order, parts[0].From)
-			}
-		}
-	}
 	return c, errs
 }
 

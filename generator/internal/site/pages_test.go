@@ -155,6 +155,27 @@ func TestIconFiles(t *testing.T) {
 	}
 }
 
+// TestArticlesBeforeTheFirstPart: an article whose order comes before
+// every part, as in a corpus written without orders, is listed first on
+// the home page under no part's title, and its page names no part.
+func TestArticlesBeforeTheFirstPart(t *testing.T) {
+	content := strings.Replace(sitetest.Site, "author: Tester\n", "author: Tester\nparts:\n  - title: \"Part I: Waves\"\n    from: 2\n", 1)
+	cfg := testConfig(t, content, sitetest.NewFakes())
+	mustBuild(t, NewBuilder(cfg))
+	files := sitetest.Tree(t, cfg.Out)
+	home := files["index.html"]
+	first, part := strings.Index(home, `href="/first/"`), strings.Index(home, `id="part-1"`)
+	if first < 0 || part < 0 || first > part {
+		t.Errorf("the home page lists first at %d and part 1 at %d; want first listed before the part", first, part)
+	}
+	if second := strings.Index(home, `href="/second/"`); second < part {
+		t.Errorf("second, of order 2, is listed at %d, before its part at %d", second, part)
+	}
+	if strings.Contains(files["first/index.html"], `class="kicker"`) {
+		t.Error("first, in no part, names a part above its title")
+	}
+}
+
 func TestPartsAndRepositoryErrors(t *testing.T) {
 	for _, c := range []struct{ name, settings, article, want string }{
 		{"a part without a title", "parts:\n  - from: 1\n", "",
@@ -163,8 +184,6 @@ func TestPartsAndRepositoryErrors(t *testing.T) {
 			"site.yaml:8: part 2 starts from order 2, not after part 1 (from: 5): list the parts in reading order"},
 		{"an unknown key in a part", "parts:\n  - title: A\n    start: 1\n", "",
 			"site.yaml:7: unknown field start (known fields: title, from)"},
-		{"an article before the first part", "parts:\n  - title: A\n    from: 2\n", "",
-			"first.md:4:1: order 1 comes before the first part, which starts from 2 (site.yaml): give the article an order in one of the parts"},
 		{"a repository that is no address", "repository: github.com/you/explainer\n", "",
 			"site.yaml:5: repository must be the address of the source files, such as https://github.com/you/explainer/blob/main, got \"github.com/you/explainer\""},
 	} {

@@ -6,15 +6,16 @@ import (
 )
 
 // parts lists the articles for the home page: by part, in reading order,
-// or in one list if the settings name no parts.
+// or in one list if the settings name no parts. Articles that come before
+// the first part form an untitled list ahead of the parts.
 func (r *renderer) parts() []partList {
 	s := r.ix.content.settings
-	lists := make([]partList, max(len(s.Parts), 1))
+	lists := make([]partList, len(s.Parts)+1) // lists[0]: before any part
 	for i, p := range s.Parts {
-		lists[i] = partList{ID: partID(i), Title: p.Title}
+		lists[i+1] = partList{ID: partID(i), Title: p.Title}
 	}
 	for n, a := range r.ix.content.articles {
-		i := max(s.part(a.doc.Meta.Order), 0) // the build rejects an article before the first part
+		i := s.part(a.doc.Meta.Order) + 1
 		if len(lists[i].Articles) == 0 {
 			lists[i].Start = n + 1
 		}
