@@ -275,6 +275,7 @@ type pageResolver struct {
 	ix    *index
 	a     *article
 	cites map[string]int // key to number, in order of first citation
+	drawn int            // figures shown so far on the page, in order
 }
 
 func (ix *index) resolver(a *article) *pageResolver {
@@ -336,13 +337,20 @@ func (r *pageResolver) Figure(f *markup.Figure, setting int) (media, links strin
 	if n, _ := strconv.Atoi(w); n > proseWidth {
 		wide = ` class="wide"`
 	}
-	// A setting hidden until the reader chooses it is fetched only then.
+	// The page's first figure may be in the first screen, even its largest
+	// picture, so it loads at once. A later one, and a setting hidden until
+	// the reader chooses it, is fetched as it nears the screen, which
+	// leaves the network to what the first screen needs. Every figure is
+	// decoded off the main thread.
 	lazy := ""
-	if setting != u.shown {
+	if setting != u.shown || r.drawn > 0 {
 		lazy = ` loading="lazy"`
 	}
+	if setting == u.shown {
+		r.drawn++
+	}
 	file := dir + escapePath(s.file)
-	media = fmt.Sprintf(`<img%s src="%s.svg" alt="%s" width="%s" height="%s"%s>`,
+	media = fmt.Sprintf(`<img%s src="%s.svg" alt="%s" width="%s" height="%s"%s decoding="async">`,
 		wide, file, html.EscapeString(alt), w, h, lazy)
 	var b strings.Builder
 	b.WriteString(`<p class="figure-links">`)

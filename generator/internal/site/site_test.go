@@ -62,7 +62,7 @@ func TestBuildWritesTheSite(t *testing.T) {
 	for _, s := range []string{
 		`<h1>First article</h1>`,
 		`<figure class="figure" id="fig-line">`,
-		`<img src="/first/fig-line.svg" alt="A rising line." width="480" height="320">`,
+		`<img src="/first/fig-line.svg" alt="A rising line." width="480" height="320" decoding="async">`,
 		`<span class="figlabel">Figure 1.</span> A line of slope <math`,
 		`<a href="/first/fig-line.csv">Data (CSV)</a>`,
 		`<a href="/experiments/#line">Experiment <code>line</code></a> with <code>points=11 seed=1 slope=2</code>`,
