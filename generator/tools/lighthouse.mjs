@@ -11,6 +11,15 @@ import * as chromeLauncher from 'chrome-launcher';
 
 const categories = ['performance', 'accessibility', 'best-practices', 'seo'];
 
+// Performance audits that judge the page itself, not the speed of the
+// machine that ran it: layout shifts, images without a size, the largest
+// picture loaded lazily, text invisible while a font loads, uncompressed
+// text.
+const steadyAudits = [
+  'cumulative-layout-shift', 'layout-shifts', 'unsized-images', 'lcp-lazy-loaded',
+  'font-display', 'uses-text-compression',
+];
+
 const chrome = await chromeLauncher.launch({
   chromeFlags: [
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -48,8 +57,19 @@ try {
         }
       }
     }
+    // The performance audits whose verdict does not depend on how fast
+    // the machine ran the page: null when one does not apply.
+    const steady = {};
+    for (const id of steadyAudits) {
+      const audit = lhr.audits[id];
+      steady[id] = audit ? audit.score : null;
+    }
+    const metrics = {};
+    for (const id of ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'speed-index']) {
+      metrics[id] = lhr.audits[id].numericValue;
+    }
     const warnings = lhr.runWarnings;
-    console.log(JSON.stringify({url, scores, failing, warnings, benchmarkIndex: lhr.environment.benchmarkIndex}));
+    console.log(JSON.stringify({url, scores, failing, steady, metrics, warnings, benchmarkIndex: lhr.environment.benchmarkIndex}));
   }
 } finally {
   await chrome.kill();

@@ -24,6 +24,8 @@ type lighthouseResult struct {
 		Score               float64
 		Items               []string
 	}
+	Steady         map[string]*float64 // score of each steady audit, nil where it does not apply
+	Metrics        map[string]float64  // the timings behind the performance score, in ms
 	Warnings       []string
 	BenchmarkIndex float64
 }
@@ -34,18 +36,25 @@ type lighthouseResult struct {
 const lighthouseRuns = 2
 
 // gated are the Lighthouse categories in which every page must score 100.
-// Performance is measured and logged but not gated: its simulation scales
-// the main thread's observed work, which on a shared two-core machine
-// varies with everything else running (the benchmark index Lighthouse
-// measures ranged from 204 to 2200 in one run of this test), so the same
-// page scored from 61 to 94. The pages' main-thread work (style and
-// layout of their MathML and figures) is what keeps it below 100.
+// The performance score is logged but not gated, as it would fail CI for
+// reasons that are not the page's: Lighthouse simulates a slow phone by
+// multiplying the main-thread tasks it observed, so the score follows the
+// load of the machine running it. On this shared two-core machine the
+// benchmark index Lighthouse measures ranged from 1200 to 2800 within
+// minutes, and the same page of the same build scored from 79 to 100
+// (total blocking time 0 to 800 ms); with other tests running at once,
+// lower still. What of performance is the page's own, and does not move
+// with the machine, is gated instead, audit by audit (steadyAudits in
+// tools/lighthouse.mjs): no layout shift, every image sized, the largest
+// picture not loaded lazily, text visible while the math font loads, text
+// compressed.
 var gated = map[string]bool{"accessibility": true, "best-practices": true, "seo": true}
 
 // TestLighthouse runs Lighthouse on every page of the explainer, as it
 // does by default: a phone on a slow network and CPU, simulated. Every
-// page must score 100 in accessibility, best practices and SEO; the
-// performance score is logged.
+// page must score 100 in accessibility, best practices and SEO, and pass
+// every performance audit that does not depend on the machine's speed;
+// the performance score is logged.
 func TestLighthouse(t *testing.T) {
 	t.Parallel()
 	dir := explainer(t)
@@ -109,7 +118,17 @@ func TestLighthouse(t *testing.T) {
 		for _, c := range []string{"performance", "accessibility", "best-practices", "seo"} {
 			scores = append(scores, fmt.Sprintf("%s %.0f", c, 100*r.Scores[c]))
 		}
-		t.Logf("%s: %s (benchmark index %.0f)", page, strings.Join(scores, ", "), r.BenchmarkIndex)
+		t.Logf("%s: %s (benchmark index %.0f; FCP %.0f ms, LCP %.0f ms, TBT %.0f ms, SI %.0f ms)",
+			page, strings.Join(scores, ", "), r.BenchmarkIndex, r.Metrics["first-contentful-paint"],
+			r.Metrics["largest-contentful-paint"], r.Metrics["total-blocking-time"], r.Metrics["speed-index"])
+		if len(r.Steady) == 0 {
+			t.Errorf("%s: lighthouse reported none of the steady performance audits", page)
+		}
+		for id, score := range r.Steady {
+			if score != nil && *score < 1 {
+				t.Errorf("%s: performance: %s scores %.2f", page, id, *score)
+			}
+		}
 		failing := make(map[string]bool)
 		for _, f := range r.Failing {
 			failing[f.Category] = true
