@@ -81,8 +81,10 @@ func load(ctx context.Context, url string) error {
 	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
 		return err
 	}
+	// A figure below the first screen loads lazily, as the reader nears
+	// it: the checks look at every figure loaded.
 	_, err := chromedp.Run(ctx, chromedp.Evaluate[any](`Promise.all([document.fonts.ready,
-		...`+shownImages+`.map(i => i.decode().catch(() => {}))]).then(() => true)`, chromedp.EvalAwaitPromise))
+		...`+shownImages+`.map(i => { i.loading = "eager"; return i.decode().catch(() => {}); })]).then(() => true)`, chromedp.EvalAwaitPromise))
 	return err
 }
 
