@@ -13,6 +13,50 @@ import (
 	"github.com/nonconvex/explainer/generator/internal/sitetest"
 )
 
+// A tab drives the browser's page for one test, failing the test when an
+// action fails or a condition does not come true.
+type tab struct {
+	t   *testing.T
+	ctx context.Context
+}
+
+func (b tab) do(what string, action chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	c, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(c, action); err != nil {
+		b.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+func (b tab) eval(expr string) (any, error) {
+	c, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	return chromedp.Run(c, chromedp.Evaluate[any](expr))
+}
+
+// wait polls a condition from Go, so that a reload in between, which
+// destroys the page's script context, is just another false.
+func (b tab) wait(what, cond string) {
+	b.t.Helper()
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		ok, err := b.eval(cond)
+		if err == nil && ok == true {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatalf("waited 15s for %s (%s): %v", what, cond, err)
+		}
+	}
+}
+
+func (b tab) check(what, cond string) {
+	b.t.Helper()
+	if ok, err := b.eval(cond); err != nil || ok != true {
+		b.t.Errorf("%s: %s is not true (%v)", what, cond, err)
+	}
+}
+
 // longArticleA is a.md with enough prose above the figure to scroll.
 func longArticleA(version string) string {
 	var b strings.Builder
@@ -33,41 +77,8 @@ func TestBrowser(t *testing.T) {
 	writeFile(t, filepath.Join(ts.content, "a.md"), longArticleA("version 1"))
 	ts.waitBuilds(t, 2)
 
-	do := func(what string, action chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		c, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		if _, err := chromedp.Run(c, action); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	eval := func(expr string) (bool, error) {
-		c, cancel := context.WithTimeout(ctx, 5*time.Second)
-		defer cancel()
-		return chromedp.Run(c, chromedp.Evaluate[bool](expr))
-	}
-	// wait polls a condition from Go, so that a reload in between, which
-	// destroys the page's script context, is just another false.
-	wait := func(what, cond string) {
-		t.Helper()
-		deadline := time.Now().Add(15 * time.Second)
-		for {
-			ok, err := eval(cond)
-			if err == nil && ok {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("waited 15s for %s (%s): %v", what, cond, err)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
-	check := func(what, cond string) {
-		t.Helper()
-		if ok, err := eval(cond); err != nil || !ok {
-			t.Errorf("%s: %s is not true (%v)", what, cond, err)
-		}
-	}
+	b := tab{t, ctx}
+	do, wait, check := b.do, b.wait, b.check
 	const (
 		connected = `document.documentElement.dataset.serveProblems === "0"`
 		overlay   = `document.getElementById("serve-ui").shadowRoot.querySelector(".overlay")`

@@ -1,11 +1,9 @@
 package serve
 
 import (
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -34,30 +32,8 @@ func TestBrowserSwapsTheSettingsOfAVariedFigure(t *testing.T) {
 	writeFile(t, filepath.Join(ts.content, "a.md"), variedA)
 	ts.waitBuilds(t, 2)
 
-	do := func(what string, action chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		c, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		if _, err := chromedp.Run(c, action); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	eval := func(expr string) (any, error) {
-		c, cancel := context.WithTimeout(ctx, 5*time.Second)
-		defer cancel()
-		return chromedp.Run(c, chromedp.Evaluate[any](expr))
-	}
-	wait := func(what, cond string) {
-		t.Helper()
-		for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-			if ok, err := eval(cond); err == nil && ok == true {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("waited 15s for %s (%s)", what, cond)
-			}
-		}
-	}
+	b := tab{t, ctx}
+	do, eval, wait := b.do, b.eval, b.wait
 	// fetched lists the figures the page has fetched, with their query
 	// (the site's icon, also an SVG, is not a figure).
 	fetched := func() string {
