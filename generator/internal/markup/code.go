@@ -3,7 +3,6 @@ package markup
 import (
 	"bytes"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/alecthomas/chroma/v2"
@@ -45,10 +44,8 @@ type highlighter struct {
 	other    renderer.NodeRenderer
 	otherRun renderer.NodeRendererFunc
 
-	mu       sync.Mutex
-	cur, old map[codeKey]string // two generations, as in mathCache
-	bytes    int                // in cur
-	computed atomic.Int64       // blocks highlighted, for tests
+	done     *memo[codeKey, string] // the HTML of blocks highlighted lately
+	computed atomic.Int64           // blocks highlighted, for tests
 }
 
 // codeKey is a block of code to highlight.
@@ -59,8 +56,7 @@ func newHighlighter() *highlighter {
 		formatter: chromahtml.New(highlightOptions...),
 		style:     styles.Get("github"), // goldmark-highlighting's; with classes, only a formality
 		other:     highlighting.NewHTMLRenderer(highlighting.WithFormatOptions(highlightOptions...)),
-		cur:       make(map[codeKey]string),
-		old:       make(map[codeKey]string),
+		done:      newMemo(codeCacheBudget, func(k codeKey, html string) int { return len(k.lang) + len(k.code) + len(html) }),
 	}
 	h.other.RegisterFuncs(registerFunc(func(_ ast.NodeKind, f renderer.NodeRendererFunc) { h.otherRun = f }))
 	return h
@@ -114,7 +110,7 @@ func (h *highlighter) render(w util.BufWriter, src []byte, node ast.Node, enteri
 // highlight returns the HTML of a block of code, or false if chroma has
 // no lexer for its language or cannot lex it.
 func (h *highlighter) highlight(k codeKey) (string, bool) {
-	if html, ok := h.get(k); ok {
+	if html, ok := h.done.get(k); ok {
 		return html, true
 	}
 	lexer := lexers.Get(k.lang)
@@ -131,7 +127,7 @@ func (h *highlighter) highlight(k codeKey) (string, bool) {
 		return "", false
 	}
 	h.computed.Add(1)
-	h.put(k, b.String())
+	h.done.put(k, b.String())
 	return b.String(), true
 }
 
@@ -144,31 +140,4 @@ func tokenise(lexer chroma.Lexer, code string) (chroma.Iterator, error) {
 		}
 	}
 	return chroma.Coalesce(lexer).Tokenise(nil, code)
-}
-
-func (h *highlighter) get(k codeKey) (string, bool) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if html, ok := h.cur[k]; ok {
-		return html, true
-	}
-	html, ok := h.old[k]
-	if ok {
-		h.add(k, html)
-	}
-	return html, ok
-}
-
-func (h *highlighter) put(k codeKey, html string) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.add(k, html)
-}
-
-func (h *highlighter) add(k codeKey, html string) {
-	h.cur[k] = html
-	h.bytes += len(k.lang) + len(k.code) + len(html)
-	if h.bytes > codeCacheBudget/2 {
-		h.old, h.cur, h.bytes = h.cur, make(map[codeKey]string), 0
-	}
 }

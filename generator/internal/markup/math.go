@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/gohugoio/hugo-goldmark-extensions/passthrough"
 	"github.com/wyatt915/treeblood"
@@ -156,46 +155,11 @@ type texResult struct {
 // mathCacheBudget bounds the bytes of TeX and MathML a parser keeps.
 const mathCacheBudget = 4 << 20
 
-// A mathCache keeps the MathML of the formulas rendered lately, so that a
-// rebuild after an edit renders only the formulas that changed, while its
-// memory stays bounded however much math the articles hold. It keeps two
-// generations: a formula used again moves to the new one, and when the
-// new one is full the old one is dropped.
-type mathCache struct {
-	mu       sync.Mutex
-	cur, old map[texKey]texResult
-	bytes    int // in cur
-}
+// A mathCache keeps the MathML of the formulas rendered lately.
+type mathCache = memo[texKey, texResult]
 
 func newMathCache() *mathCache {
-	return &mathCache{cur: make(map[texKey]texResult), old: make(map[texKey]texResult)}
-}
-
-func (c *mathCache) get(k texKey) (texResult, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if r, ok := c.cur[k]; ok {
-		return r, true
-	}
-	r, ok := c.old[k]
-	if ok {
-		c.add(k, r)
-	}
-	return r, ok
-}
-
-func (c *mathCache) put(k texKey, r texResult) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.add(k, r)
-}
-
-func (c *mathCache) add(k texKey, r texResult) {
-	c.cur[k] = r
-	c.bytes += len(k.tex) + len(r.mathml) + len(r.problem)
-	if c.bytes > mathCacheBudget/2 {
-		c.old, c.cur, c.bytes = c.cur, make(map[texKey]texResult), 0
-	}
+	return newMemo(mathCacheBudget, func(k texKey, r texResult) int { return len(k.tex) + len(r.mathml) + len(r.problem) })
 }
 
 // renderTeX converts TeX to deterministic MathML. A problem is returned as
