@@ -10,7 +10,6 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/figures/nn"
@@ -311,28 +310,8 @@ func reformStrip(ends [][]reformRun, pstar float64) (*plot.Plot, error) {
 	opt.Color, opt.Width = lab.Gray, vg.Points(1.25)
 	p.Add(opt)
 	p.Legend.Add("convex optimum p*", opt)
-	for i, set := range []struct {
-		xys   plotter.XYs
-		color int
-		shape draw.GlyphDrawer
-		name  string
-	}{
-		{on, 0, draw.CircleGlyph{}, "run that reached p*"},
-		{above, 1, draw.PyramidGlyph{}, "run that stopped above"},
-	} {
-		if len(set.xys) == 0 {
-			continue
-		}
-		s, err := lab.Points(set.xys, set.color)
-		if err != nil {
-			return nil, err
-		}
-		s.Shape, s.Radius = set.shape, vg.Points(2.6)
-		if i == 1 {
-			s.Radius = vg.Points(3)
-		}
-		p.Add(s)
-		p.Legend.Add(set.name, s)
+	if err := lab.Outcomes(p, on, "run that reached p*", above, "run that stopped above"); err != nil {
+		return nil, err
 	}
 	var ticks []plot.Tick
 	for wi, m := range reformWidths {

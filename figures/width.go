@@ -14,7 +14,6 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/figures/nn"
@@ -446,28 +445,8 @@ func widthPlot(ends [][]widthRun, best []float64, margin float64) (*plot.Plot, e
 	}
 	p.X.Tick.Marker = plot.ConstantTicks(ticks)
 	p.X.Min, p.X.Max = -0.5, float64(len(widthWidths))-0.5
-	for i, set := range []struct {
-		xys   plotter.XYs
-		color int
-		shape draw.GlyphDrawer
-		name  string
-	}{
-		{fine, 0, draw.CircleGlyph{}, "run ending near the best of its width"},
-		{bad, 1, draw.PyramidGlyph{}, "stuck run, far above the best"},
-	} {
-		if len(set.xys) == 0 {
-			continue
-		}
-		s, err := lab.Points(set.xys, set.color)
-		if err != nil {
-			return nil, err
-		}
-		s.Shape, s.Radius = set.shape, vg.Points(2.6)
-		if i == 1 {
-			s.Radius = vg.Points(3)
-		}
-		p.Add(s)
-		p.Legend.Add(set.name, s)
+	if err := lab.Outcomes(p, fine, "run ending near the best of its width", bad, "stuck run, far above the best"); err != nil {
+		return nil, err
 	}
 	p.Y.Tick.Marker = lab.Ticks{Ticker: plot.LogTicks{Prec: -1}}
 	// Room above the highest run keeps the legend, top right, clear.

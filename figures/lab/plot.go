@@ -220,6 +220,36 @@ func Points(xys plotter.XYs, i int) (*plotter.Scatter, error) {
 	return s, nil
 }
 
+// Outcomes draws runs of an experiment that came out two ways, each
+// with a legend entry: those that went well as dots of the first colour,
+// the others as slightly larger triangles of the second, so the two
+// differ in shape as well as colour. An empty set is left out.
+func Outcomes(p *plot.Plot, good plotter.XYs, goodName string, bad plotter.XYs, badName string) error {
+	for i, set := range []struct {
+		xys   plotter.XYs
+		shape draw.GlyphDrawer
+		name  string
+	}{
+		{good, draw.CircleGlyph{}, goodName},
+		{bad, draw.PyramidGlyph{}, badName},
+	} {
+		if len(set.xys) == 0 {
+			continue
+		}
+		s, err := Points(set.xys, i)
+		if err != nil {
+			return err
+		}
+		s.Shape, s.Radius = set.shape, vg.Points(2.6)
+		if i == 1 {
+			s.Radius = vg.Points(3)
+		}
+		p.Add(s)
+		p.Legend.Add(set.name, s)
+	}
+	return nil
+}
+
 // Labels returns texts written at xys in the house font, each centred
 // above its point (offset by a few points, to clear a marker there), in
 // ink that follows the reader's scheme.
