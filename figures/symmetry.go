@@ -1,6 +1,7 @@
 package figures
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -779,7 +780,7 @@ func symBestWidthOne(ctx context.Context, one *symProblem) ([]float64, float64, 
 			cands = append(cands, cand{theta, one.loss.Loss(theta)})
 		}
 	}
-	slices.SortStableFunc(cands, func(x, y cand) int { return symCmp(x.loss, y.loss) })
+	slices.SortStableFunc(cands, func(x, y cand) int { return cmp.Compare(x.loss, y.loss) })
 	best := cand{loss: math.Inf(1)}
 	for _, c := range cands[:8] {
 		res, _ := nn.LBFGS(ctx, one.loss, c.theta, nn.LBFGSConfig{MaxIters: 500})
@@ -791,16 +792,6 @@ func symBestWidthOne(ctx context.Context, one *symProblem) ([]float64, float64, 
 		}
 	}
 	return best.theta, best.loss, nil
-}
-
-func symCmp(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func runOrbitAverage(ctx context.Context, args lab.Args, rng *rand.Rand) (*lab.Result, error) {

@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -67,7 +68,7 @@ func NewConvexReLU(x, y []float64, beta float64) *ConvexReLU {
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortFunc(order, func(i, j int) int { return compareFloat(x[i], x[j]) })
+	slices.SortFunc(order, func(i, j int) int { return cmp.Compare(x[i], x[j]) })
 	for k := 1; k < n; k++ {
 		if x[order[k]] == x[order[k-1]] {
 			panic(fmt.Sprintf("nn: convex ReLU program needs distinct inputs; %g appears twice", x[order[k]]))
@@ -107,16 +108,6 @@ func NewConvexReLU(x, y []float64, beta float64) *ConvexReLU {
 	}
 	p.lip = p.lipschitz()
 	return p
-}
-
-func compareFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // coneRays returns unit vectors spanning the cone {u ∈ R² : r·u ≥ 0 for
