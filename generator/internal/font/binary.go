@@ -99,6 +99,21 @@ func (w *writer) put16(at int, v uint16) {
 	binary.BigEndian.PutUint16(w.buf[at:], v)
 }
 
+// slots writes n records of a list, each the tag of its entry (if tag is
+// not nil) and a 16-bit offset left to patch with offset16, and returns
+// where the offsets are.
+func (w *writer) slots(n int, tag func(i int) string) []int {
+	at := make([]int, n)
+	for i := range n {
+		if tag != nil {
+			w.bytes([]byte(tag(i)))
+		}
+		at[i] = w.len()
+		w.u16(0)
+	}
+	return at
+}
+
 // offset16 patches the 16-bit offset at slot to point at the end of the
 // buffer, relative to base.
 func (w *writer) offset16(slot, base int) {

@@ -210,12 +210,7 @@ func (t *gsub) bytes(m glyphMap) ([]byte, error) {
 	w.offset16(head, 0)
 	base := w.len()
 	w.u16(uint16(len(t.scripts)))
-	slots := make([]int, len(t.scripts))
-	for i, s := range t.scripts {
-		w.bytes([]byte(s.tag))
-		slots[i] = w.len()
-		w.u16(0)
-	}
+	slots := w.slots(len(t.scripts), func(i int) string { return t.scripts[i].tag })
 	for i, s := range t.scripts {
 		w.offset16(slots[i], base)
 		s.write(w)
@@ -224,12 +219,7 @@ func (t *gsub) bytes(m glyphMap) ([]byte, error) {
 	w.offset16(head+2, 0)
 	base = w.len()
 	w.u16(uint16(len(t.features)))
-	slots = make([]int, len(t.features))
-	for i, f := range t.features {
-		w.bytes([]byte(f.tag))
-		slots[i] = w.len()
-		w.u16(0)
-	}
+	slots = w.slots(len(t.features), func(i int) string { return t.features[i].tag })
 	for i, f := range t.features {
 		w.offset16(slots[i], base)
 		w.u16(0) // no parameters
@@ -242,11 +232,7 @@ func (t *gsub) bytes(m glyphMap) ([]byte, error) {
 	w.offset16(head+4, 0)
 	base = w.len()
 	w.u16(uint16(len(t.lookups)))
-	slots = make([]int, len(t.lookups))
-	for i := range t.lookups {
-		slots[i] = w.len()
-		w.u16(0)
-	}
+	slots = w.slots(len(t.lookups), nil)
 	for i, l := range t.lookups {
 		w.offset16(slots[i], base)
 		l.write(w, m)
@@ -262,12 +248,7 @@ func (s gsubScript) write(w *writer) {
 	defSlot := w.len()
 	w.u16(0)
 	w.u16(uint16(len(s.langs)))
-	slots := make([]int, len(s.langs))
-	for i, l := range s.langs {
-		w.bytes([]byte(l.tag))
-		slots[i] = w.len()
-		w.u16(0)
-	}
+	slots := w.slots(len(s.langs), func(i int) string { return s.langs[i].tag })
 	if s.def != nil {
 		w.offset16(defSlot, base)
 		s.def.write(w)
@@ -292,11 +273,7 @@ func (l gsubLookup) write(w *writer, m glyphMap) {
 	w.u16(l.kind)
 	w.u16(l.flag)
 	w.u16(uint16(len(l.subs)))
-	slots := make([]int, len(l.subs))
-	for i := range l.subs {
-		slots[i] = w.len()
-		w.u16(0)
-	}
+	slots := w.slots(len(l.subs), nil)
 	for i, sub := range l.subs {
 		// The substitutions of kept glyphs to kept glyphs, renumbered.
 		kept := make(map[uint16][]uint16)
@@ -329,11 +306,7 @@ func writeSubst(w *writer, kind uint16, kept map[uint16][]uint16) {
 			w.u16(kept[g][0])
 		}
 	} else {
-		slots := make([]int, len(gs))
-		for i := range gs {
-			slots[i] = w.len()
-			w.u16(0)
-		}
+		slots := w.slots(len(gs), nil)
 		for i, g := range gs {
 			w.offset16(slots[i], base)
 			w.u16(uint16(len(kept[g])))
