@@ -229,3 +229,26 @@ func TestSocialCardShowsTheHomeFigure(t *testing.T) {
 		t.Error("a second build drew the card again")
 	}
 }
+
+// TestValOfAParameter: :val of a parameter the experiment does not report
+// prints the figure's setting of it, default or given, so that the prose
+// never types the number; a name that is neither stays an error.
+func TestValOfAParameter(t *testing.T) {
+	for _, c := range []struct{ figure, want string }{
+		{`:::figure{#fig-line experiment=line slope=2 alt="A rising line."}`, ">11</span> points"},
+		{`:::figure{#fig-line experiment=line slope=2 points=25 alt="A rising line."}`, ">25</span> points"},
+	} {
+		content := strings.Replace(sitetest.Site, `:::figure{#fig-line experiment=line slope=2 alt="A rising line."}`, c.figure, 1)
+		content = strings.Replace(content, "The slope is :val[fig-line.slope] and", "The slope is :val[fig-line.slope], at :val[fig-line.points] points, and", 1)
+		cfg := testConfig(t, content, sitetest.NewFakes())
+		mustBuild(t, NewBuilder(cfg))
+		if page := sitetest.Tree(t, cfg.Out)["first/index.html"]; !strings.Contains(page, c.want) {
+			t.Errorf("%s: the page lacks %q", c.figure, c.want)
+		}
+	}
+	content := strings.Replace(sitetest.Site, "The slope is :val[fig-line.slope] and", "The slope is :val[fig-line.steepness] and", 1)
+	_, err := NewBuilder(testConfig(t, content, sitetest.NewFakes())).Build(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "experiment line computes no value steepness") {
+		t.Errorf("a name that is neither a value nor a parameter: %v", err)
+	}
+}

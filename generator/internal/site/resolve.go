@@ -152,16 +152,24 @@ func (ix *index) inline(from *article, d *markup.Directive, in markup.Setting) (
 	if u == nil {
 		return "", fmt.Sprintf("no figure or run %s in %s", id, a.path)
 	}
-	out := u.job.out
+	j := u.job
 	if in.Figure == u.fig {
-		out = u.settings[in.Index].job.out
+		j = u.settings[in.Index].job
 	}
+	out := j.out
 	if out == nil {
 		return "", "" // the run failed, which is reported at the figure
 	}
 	switch d.Name {
 	case "val":
 		v, ok := out.Value(d.Key)
+		if !ok {
+			// A parameter reads as the figure set it, so the prose can
+			// say how many points or runs without typing the number.
+			if _, param := j.args.Experiment().Param(d.Key); param {
+				v, ok = lab.Value{Name: d.Key, Text: lab.Typeset(j.args.String(d.Key))}, true
+			}
+		}
 		if !ok {
 			return "", fmt.Sprintf("experiment %s computes no value %s (it computes %s)", u.fig.Experiment, d.Key, valueNames(out))
 		}
