@@ -63,7 +63,9 @@ func (o *output) write(ctx context.Context, files []file, jobs int) (map[string]
 		return nil, err
 	}
 	defer unlock()
-	if err := os.Mkdir(o.scratch, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+	if err := os.Mkdir(o.scratch, 0o755); err == nil {
+		spreadSubfolders(o.scratch)
+	} else if !errors.Is(err, fs.ErrExist) {
 		return nil, err
 	}
 	stamps, err := syncTree(ctx, o.scratch, files, o.inside, jobs)
@@ -91,6 +93,37 @@ func (o *output) write(ctx context.Context, files []file, jobs int) (map[string]
 		sums[name] = st.sum
 	}
 	return sums, nil
+}
+
+// topDir is Linux's FS_TOPDIR_FL, chattr's T attribute.
+const topDir = 0x00020000
+
+// spreadSubfolders marks a new output folder as the top of a hierarchy
+// (chattr +T), a hint to ext4 to place each subfolder, a page's, in a
+// block group of its own rather than beside the folder.
+//
+// Without a journal, ext4 does not reuse an inode freed in the last few
+// minutes, and every file it creates in a group first walks past each such
+// inode. The usual way to build from scratch, removing the old output
+// first, left thousands of them exactly where the next build creates its
+// files: on this project's machines that walk was half the time of a cold
+// 1,000-page build (kernel profile: recently_deleted under ext4_create and
+// ext4_mkdir). Spread out, the new files land among free inodes.
+//
+// It is only a hint: other file systems refuse it or ignore it, and
+// nothing else depends on it.
+func spreadSubfolders(dir string) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	fd := int(f.Fd())
+	flags, err := unix.IoctlGetUint32(fd, unix.FS_IOC_GETFLAGS)
+	if err != nil || flags&topDir != 0 {
+		return
+	}
+	unix.IoctlSetPointerInt(fd, unix.FS_IOC_SETFLAGS, int(flags|topDir))
 }
 
 // lockDir takes an exclusive lock on a folder until unlock is called, or

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/nonconvex/explainer/generator/internal/sitetest"
+	"golang.org/x/sys/unix"
 )
 
 // constants returns the files given, to be made.
@@ -103,5 +104,40 @@ func TestOutputRewritesOnlyWhatChanged(t *testing.T) {
 	// the unchanged font is the very file written before.
 	if mtimes[2] != mtimes[0] || mtimes[3] != mtimes[1] {
 		t.Errorf("the unchanged font was rewritten: modification times %v", mtimes)
+	}
+}
+
+// TestOutputSpreadsPageFolders checks that a new output folder carries
+// the hint that spreads its page folders over the disk, where the file
+// system takes it (ext4 does; tmpfs has no such flags).
+func TestOutputSpreadsPageFolders(t *testing.T) {
+	dir := t.TempDir()
+	probe, err := os.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = unix.IoctlGetUint32(int(probe.Fd()), unix.FS_IOC_GETFLAGS)
+	probe.Close()
+	if err != nil {
+		t.Skipf("%s has no inode flags: %v", dir, err)
+	}
+	o, err := newOutput(filepath.Join(dir, "public"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.write(context.Background(), constants(map[string][]byte{"a/index.html": []byte("a")}), 1); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(dir, "public"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	flags, err := unix.IoctlGetUint32(int(f.Fd()), unix.FS_IOC_GETFLAGS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if flags&topDir == 0 {
+		t.Errorf("public/ has inode flags %#x, without the top-of-hierarchy flag %#x", flags, topDir)
 	}
 }
