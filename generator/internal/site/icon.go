@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"image/png"
 	"strings"
+	"sync"
 
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -119,6 +120,13 @@ func iconPNG(size int) []byte {
 
 // iconICO is the icon as a Windows icon file holding PNGs of the sizes
 // browsers ask for.
+// The icons are the same for every site and every build: each is drawn
+// once, when first needed, not on every rebuild in the dev server.
+var (
+	favicon   = sync.OnceValue(iconICO)
+	touchIcon = sync.OnceValue(func() []byte { return iconPNG(180) })
+)
+
 func iconICO() []byte {
 	sizes := []int{16, 32, 48}
 	var images [][]byte

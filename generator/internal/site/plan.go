@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/generator/internal/diag"
 )
 
@@ -47,6 +48,7 @@ type owner struct {
 type product struct {
 	owner owner
 	make  maker
+	same  any // see file.same
 }
 
 // errNoFile is what a product's make returns, having written nothing, for
@@ -70,32 +72,66 @@ func newPlan() *plan {
 // has it: the same path, the path as a folder, one of its folders as a
 // file, or a path that differs only in case, which a disk that ignores
 // case (as macOS's and Windows' do by default) cannot keep apart.
-func (p *plan) claim(name string, o owner, make maker) {
+func (p *plan) claim(name string, o owner, make maker) *product {
 	if prev, ok := p.files[name]; ok {
 		p.collide(o, prev.owner, fmt.Sprintf("%s would be written twice: %s and %s", name, o.how, prev.owner.how))
-		return
+		return nil
 	}
 	if file, ok := p.dirs[name]; ok {
 		prev := p.files[file].owner
 		p.collide(o, prev, fmt.Sprintf("%s would be both a file, written %s, and the folder of %s, written %s", name, o.how, file, prev.how))
-		return
+		return nil
 	}
 	for d := path.Dir(name); d != "."; d = path.Dir(d) {
 		if prev, ok := p.files[d]; ok {
 			p.collide(o, prev.owner, fmt.Sprintf("%s would be both a file, written %s, and the folder of %s, written %s", d, prev.owner.how, name, o.how))
-			return
+			return nil
 		}
 	}
 	if other, ok := p.folded[strings.ToLower(name)]; ok {
 		prev := p.files[other].owner
 		p.collide(o, prev, fmt.Sprintf("%s, written %s, and %s, written %s, differ only in case, which a disk that ignores case cannot keep apart", name, o.how, other, prev.how))
-		return
+		return nil
 	}
-	p.files[name] = &product{o, make}
+	pr := &product{owner: o, make: make}
+	p.files[name] = pr
 	p.folded[strings.ToLower(name)] = name
 	for d := path.Dir(name); d != "." && p.dirs[d] == ""; d = path.Dir(d) {
 		p.dirs[d] = name
 	}
+	return pr
+}
+
+// claimFixed is claim for a file whose content is known already and
+// stays the same for as long as same, a comparable value that holds on
+// to the content, is: see file.same.
+func (p *plan) claimFixed(name string, o owner, same any, make maker) {
+	if pr := p.claim(name, o, make); pr != nil {
+		pr.same = same
+	}
+}
+
+// bytesID is the identity of a slice of bytes that nobody changes: where
+// it starts and its length. It holds on to the bytes, so no other slice
+// can start there while it is kept.
+type bytesID struct {
+	start *byte
+	n     int
+}
+
+func idOfBytes(data []byte) any {
+	if len(data) == 0 {
+		return nil // nothing to save
+	}
+	return bytesID{&data[0], len(data)}
+}
+
+// figureFile is the identity of a figure's plot or data: its experiment's
+// output, which a rebuild reuses while the figure's code and parameters
+// stay the same.
+type figureFile struct {
+	out *lab.Output
+	csv bool
 }
 
 // collide reports two owners of one path at the one the author is
@@ -166,7 +202,8 @@ func (p *plan) order() []file {
 	})
 	files := make([]file, len(names))
 	for i, name := range names {
-		files[i] = file{name, p.files[name].make}
+		pr := p.files[name]
+		files[i] = file{name, pr.make, pr.same}
 	}
 	return files
 }
@@ -185,7 +222,7 @@ func (r *renderer) plan(uses []*use) *plan {
 		case path.Ext(name) == ".svg":
 			what = "the site's icon"
 		}
-		p.claim(name, builtAs(what), constant(assets[name]))
+		p.claimFixed(name, builtAs(what), idOfBytes(assets[name]), constant(assets[name]))
 	}
 	p.claim("sitemap.xml", builtAs("the sitemap"), r.sitemap)
 	p.claim("feed.xml", builtAs("the feed"), r.feed)
@@ -195,8 +232,8 @@ func (r *renderer) plan(uses []*use) *plan {
 		p.claim(cardFile, builtAs("the picture of the site's pages on social media"), whole(func() ([]byte, error) { return r.b.cardPNG(r.ctx, u) }))
 	}
 	// Browsers and crawlers ask for these two by name, at the root.
-	p.claim("favicon.ico", builtAs("the site's icon for browsers that ask for it by name"), whole(func() ([]byte, error) { return iconICO(), nil }))
-	p.claim("apple-touch-icon.png", builtAs("the site's icon for iOS"), whole(func() ([]byte, error) { return iconPNG(180), nil }))
+	p.claim("favicon.ico", builtAs("the site's icon for browsers that ask for it by name"), whole(func() ([]byte, error) { return favicon(), nil }))
+	p.claim("apple-touch-icon.png", builtAs("the site's icon for iOS"), whole(func() ([]byte, error) { return touchIcon(), nil }))
 	p.claim("404.html", builtAs("the page for addresses that do not exist"), r.notFound)
 	p.claim("experiments/index.html", builtAs("the experiments catalogue"), func(w io.Writer) error { return r.experiments(w, uses) })
 	c := r.ix.content
@@ -216,12 +253,12 @@ func (r *renderer) plan(uses []*use) *plan {
 			if s.at != "" {
 				at = fmt.Sprintf("figure %s %s (%s)", u.fig.ID, s.at, s.pos)
 			}
-			p.claim(u.svgPath(s), owner{byFigure, s.pos, "as the plot of " + at},
+			p.claimFixed(u.svgPath(s), owner{byFigure, s.pos, "as the plot of " + at}, figureFile{s.job.out, false},
 				func(w io.Writer) error {
 					_, err := io.WriteString(w, s.job.out.SVG)
 					return err
 				})
-			p.claim(u.csvPath(s), owner{byFigure, s.pos, "as the data of " + at},
+			p.claimFixed(u.csvPath(s), owner{byFigure, s.pos, "as the data of " + at}, figureFile{s.job.out, true},
 				func(w io.Writer) error {
 					if s.job.out.CSV == "" {
 						return errNoFile
@@ -233,7 +270,7 @@ func (r *renderer) plan(uses []*use) *plan {
 	}
 	for _, name := range slices.Sorted(maps.Keys(c.static)) {
 		file := filepath.Join(r.b.cfg.Content, filepath.FromSlash(name))
-		p.claim(name, ownedBy(byCopy, file), constant(c.static[name]))
+		p.claimFixed(name, ownedBy(byCopy, file), idOfBytes(c.static[name]), constant(c.static[name]))
 	}
 	return p
 }

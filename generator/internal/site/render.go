@@ -333,8 +333,11 @@ func (r *renderer) feed(w io.Writer) error {
 		fmt.Fprintf(b, "<summary>%s</summary>\n", xmlEscape(a.doc.Meta.Description))
 		if a.doc.Len() <= maxFeedText {
 			fmt.Fprintf(b, "<content type=\"html\" xml:base=\"%s\">", u)
+			text := &cdata{w: b}
+			text.Start()
 			// A text that fails to render fails its page, which says so.
-			_ = r.b.parser.Render(&xmlText{w: b}, a.doc, r.ix.resolver(a))
+			_ = r.b.parser.Render(text, a.doc, r.ix.resolver(a))
+			text.End()
 			b.WriteString("</content>\n")
 		}
 		b.WriteString("</entry>\n")

@@ -40,11 +40,13 @@ func newOutput(dir string) (*output, error) {
 
 // fileStamp identifies a file this program wrote: its content's hash, and
 // the size and time the file system reported afterwards, which tell
-// whether anyone changed it since.
+// whether anyone changed it since, and what its content was known as (see
+// file.same).
 type fileStamp struct {
 	sum   [32]byte
 	size  int64
 	mtime time.Time
+	same  any
 }
 
 // write makes the files, jobs at a time and in the order given, each

@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"context"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -17,7 +18,7 @@ import (
 func constants(files map[string][]byte) []file {
 	var fs []file
 	for _, name := range slices.Sorted(maps.Keys(files)) {
-		fs = append(fs, file{name, constant(files[name])})
+		fs = append(fs, file{name: name, make: constant(files[name])})
 	}
 	return fs
 }
@@ -104,6 +105,54 @@ func TestOutputRewritesOnlyWhatChanged(t *testing.T) {
 	// the unchanged font is the very file written before.
 	if mtimes[2] != mtimes[0] || mtimes[3] != mtimes[1] {
 		t.Errorf("the unchanged font was rewritten: modification times %v", mtimes)
+	}
+}
+
+// TestOutputSkipsWhatIsTheSame checks that a file whose content is known
+// to be the same as before (file.same) is neither made nor hashed again
+// while its copy is intact, and is made again when its content is
+// another, or when someone changed the copy.
+func TestOutputSkipsWhatIsTheSame(t *testing.T) {
+	dir := t.TempDir()
+	o, _ := newOutput(filepath.Join(dir, "public"))
+	v1, v2 := []byte("plot 1"), []byte("plot 2")
+	made := 0
+	write := func(data []byte) {
+		t.Helper()
+		count := func(w io.Writer) error {
+			made++
+			_, err := w.Write(data)
+			return err
+		}
+		if _, err := o.write(context.Background(), []file{{name: "fig.svg", make: count, same: idOfBytes(data)}}, 1); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := os.ReadFile(filepath.Join(o.dir, "fig.svg")); err != nil || !bytes.Equal(got, data) {
+			t.Fatalf("fig.svg holds %q (%v), want %q", got, err, data)
+		}
+	}
+	// Two writes fill the published folder and the scratch folder; each
+	// later write finds its folder's copy intact.
+	steps := []struct {
+		data  []byte
+		edit  bool // change the scratch folder's copy by hand first
+		makes int
+	}{
+		{v1, false, 1}, {v1, false, 1}, {v1, false, 0}, {v1, false, 0},
+		{v2, false, 1}, {v2, false, 1}, {v2, false, 0},
+		{v2, true, 1},
+	}
+	for i, s := range steps {
+		if s.edit {
+			if err := os.WriteFile(filepath.Join(o.scratch, "fig.svg"), []byte("by hand, longer"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		made = 0
+		write(s.data)
+		if made != s.makes {
+			t.Errorf("write %d made fig.svg %d times, want %d", i+1, made, s.makes)
+		}
 	}
 }
 

@@ -7,23 +7,56 @@ import (
 	"unicode/utf8"
 )
 
-// The feed carries the HTML of every article escaped as XML text, which
-// makes escaping a good part of a large site's build: xmlText escapes
-// as encoding/xml's EscapeText does, byte for byte, but writes the runs
-// of characters that need no escape whole rather than a character at a
-// time.
+// The feed carries the HTML of every article as the text of an XML
+// element. Escaped character by character, as encoding/xml escapes text,
+// HTML needs an escape every few bytes (each tag's < and >, each
+// attribute's quotes, each line's end), and escaping was most of the time
+// a rebuild took to write the feed. So the feed writes each article's
+// HTML as a CDATA section, which holds text as it is: only what a CDATA
+// section cannot hold needs care, and that is rare in HTML.
 
-// xmlText writes what it is given as escaped XML text. What it is given
-// may end in the middle of a character, which it keeps for the next write.
-type xmlText struct {
-	w     io.StringWriter
-	carry []byte
-	err   error
+// cdata writes what it is given as the text of one or more CDATA
+// sections, which Start opens and End closes:
+//   - "]]>", which would end the section, is split across two;
+//   - a carriage return, which a parser would read as a line feed, is
+//     written as a character reference between two sections;
+//   - what XML does not allow, control characters and broken UTF-8, is
+//     written as U+FFFD, as encoding/xml's EscapeText does.
+//
+// What it is given may end in the middle of a character, which it keeps
+// for the next write.
+type cdata struct {
+	w        io.StringWriter
+	carry    []byte
+	brackets int // how many of the last characters written are ], up to 2
+	err      error
 }
 
-func (x *xmlText) Write(p []byte) (int, error) { return x.WriteString(string(p)) }
+const (
+	cdataStart = "<![CDATA["
+	cdataEnd   = "]]>"
+)
 
-func (x *xmlText) WriteString(s string) (int, error) {
+// Start opens a section.
+func (x *cdata) Start() {
+	x.write(cdataStart)
+	x.brackets = 0
+}
+
+// End writes what is carried, which can only be a broken character, and
+// closes the section.
+func (x *cdata) End() error {
+	if len(x.carry) > 0 {
+		x.write(strings.Repeat("\uFFFD", len(x.carry)))
+		x.carry = x.carry[:0]
+	}
+	x.write(cdataEnd)
+	return x.err
+}
+
+func (x *cdata) Write(p []byte) (int, error) { return x.WriteString(string(p)) }
+
+func (x *cdata) WriteString(s string) (int, error) {
 	n := len(s)
 	if len(x.carry) > 0 {
 		s = string(x.carry) + s
@@ -39,34 +72,53 @@ func (x *xmlText) WriteString(s string) (int, error) {
 		}
 	}
 	x.carry = append(x.carry, s[cut:]...)
-	x.escape(s[:cut])
+	x.text(s[:cut])
 	return n, x.err
 }
 
-// xmlEscapes are the escapes of the ASCII characters that need one.
-var xmlEscapes = func() (t [utf8.RuneSelf]string) {
-	for c := range byte(0x20) {
-		t[c] = "\uFFFD" // not allowed in XML
+// cdataPlain marks the bytes a section holds as they are, whatever comes
+// before them: not ] or >, which may end a section, not a control
+// character other than tab and line feed, and not the start of a
+// character beyond ASCII, which must be checked.
+var cdataPlain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != ']' && c != '>'
 	}
-	t['"'], t['\''], t['&'], t['<'], t['>'] = "&#34;", "&#39;", "&amp;", "&lt;", "&gt;"
-	t['\t'], t['\n'], t['\r'] = "&#x9;", "&#xA;", "&#xD;"
+	t['\t'], t['\n'] = true, true
 	return t
 }()
 
-// escape writes s, whole characters, escaped.
-func (x *xmlText) escape(s string) {
-	last := 0
+// text writes s, whole characters.
+func (x *cdata) text(s string) {
+	last, brackets := 0, x.brackets
 	for i := 0; i < len(s); {
+		c := s[i]
+		if cdataPlain[c] {
+			brackets = 0
+			i++
+			continue
+		}
 		esc, width := "", 1
-		if c := s[i]; c < utf8.RuneSelf {
-			esc = xmlEscapes[c]
-		} else {
+		switch {
+		case c == ']':
+			brackets = min(brackets+1, 2)
+			i++
+			continue
+		case c == '>' && brackets == 2:
+			esc = cdataEnd + cdataStart + ">"
+		case c == '>':
+		case c == '\r':
+			esc = cdataEnd + "&#xD;" + cdataStart
+		case c < utf8.RuneSelf:
+			esc = "\uFFFD"
+		default:
 			var r rune
 			r, width = utf8.DecodeRuneInString(s[i:])
 			if r == utf8.RuneError && width == 1 || !xmlChar(r) {
 				esc = "\uFFFD"
 			}
 		}
+		brackets = 0
 		if esc == "" {
 			i += width
 			continue
@@ -76,10 +128,11 @@ func (x *xmlText) escape(s string) {
 		i += width
 		last = i
 	}
+	x.brackets = brackets
 	x.write(s[last:])
 }
 
-func (x *xmlText) write(s string) {
+func (x *cdata) write(s string) {
 	if x.err == nil && s != "" {
 		_, x.err = x.w.WriteString(s)
 	}
