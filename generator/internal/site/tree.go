@@ -96,7 +96,8 @@ func syncTree(ctx context.Context, dir string, files []file, known map[string]fi
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			fw := &fileWriter{}
+			fw := writers.Get().(*fileWriter)
+			defer writers.Put(fw)
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(files) || ctx.Err() != nil {
@@ -200,6 +201,11 @@ type fileWriter struct {
 	err    error // of writing the file
 }
 
+// writers keeps fileWriters, with their buffers, from one build to the
+// next: a rebuild holds each file in memory to compare it, and growing
+// the buffers anew was most of what it allocated.
+var writers = sync.Pool{New: func() any { return new(fileWriter) }}
+
 func (fw *fileWriter) reset(path string, prev fileStamp, intact bool) {
 	*fw = fileWriter{path: path, prev: prev, intact: intact, buf: fw.buf[:0], w: fw.w}
 }
@@ -287,7 +293,7 @@ func (fw *fileWriter) finish(err error) (fileStamp, error) {
 			info, err = os.Lstat(fw.path)
 		}
 	}
-	if cap(fw.buf) > spillBytes/4 {
+	if cap(fw.buf) > spillBytes {
 		fw.buf = nil // a rare large file's buffer is not kept for the next
 	}
 	if err != nil {
