@@ -54,6 +54,13 @@ func (e *Entry) HTML() string {
 // titles. Without authors or editors it uses the title, and without
 // anything usable the key. The result is not escaped.
 func (e *Entry) Short() string {
+	if e.short != "" {
+		return e.short
+	}
+	return e.makeShort()
+}
+
+func (e *Entry) makeShort() string {
 	names, others := people(e.rawField("author"))
 	if len(names) == 0 && !others {
 		names, others = people(e.rawField("editor"))

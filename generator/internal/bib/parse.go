@@ -28,6 +28,9 @@ type Entry struct {
 	// belongs to the name. Entries built by hand leave it nil and fall
 	// back to Fields.
 	raw map[string]string
+	// short is Short's label, made once as the entry is parsed: a page
+	// asks for it at every citation.
+	short string
 }
 
 // Lookup returns the entry with exactly this key.
@@ -77,6 +80,9 @@ func Parse(name string, src []byte) (*Bibliography, error) {
 	}
 	p.checkUTF8()
 	p.parse()
+	for _, e := range p.entries {
+		e.short = e.makeShort()
+	}
 	b := &Bibliography{entries: p.entries}
 	if len(p.errs) == 0 {
 		return b, nil

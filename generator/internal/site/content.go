@@ -132,7 +132,7 @@ func (b *Builder) read() (*content, diag.List) {
 		}
 	}
 	c.settings, errs = readSettings(root, settings, errs)
-	c.bib, errs = readBib(root, bibliography, errs)
+	c.bib, errs = b.readBib(root, bibliography, errs)
 
 	articles := make([]*article, len(mdFiles))
 	var wg sync.WaitGroup
@@ -359,7 +359,9 @@ func checkURL(s string) (string, string) {
 	return u.Scheme + "://" + u.Host + path, ""
 }
 
-func readBib(root string, src *source, errs diag.List) (*bib.Bibliography, diag.List) {
+// readBib reads and parses references.bib, or takes the last build's
+// bibliography if the file is the same.
+func (b *Builder) readBib(root string, src *source, errs diag.List) (*bib.Bibliography, diag.List) {
 	p := filepath.Join(root, "references.bib")
 	if src == nil && isFolder(p) {
 		errs.Add(diag.Pos{File: p}, "a folder: the bibliography is a file")
@@ -372,7 +374,17 @@ func readBib(root string, src *source, errs diag.List) (*bib.Bibliography, diag.
 		errs.Add(diag.Pos{File: p}, "%v", err)
 		return nil, errs
 	}
-	b, err := bib.Parse(p, data)
+	b.mu.Lock()
+	last := b.bib
+	b.mu.Unlock()
+	if last == nil || last.path != p || !bytes.Equal(last.data, data) {
+		bb, err := bib.Parse(p, data)
+		last = &parsedBib{p, data, bb, err}
+		b.mu.Lock()
+		b.bib = last
+		b.mu.Unlock()
+	}
+	err = last.err
 	var list bib.ErrorList
 	if errors.As(err, &list) {
 		for _, e := range list {
@@ -381,7 +393,7 @@ func readBib(root string, src *source, errs diag.List) (*bib.Bibliography, diag.
 	} else if err != nil {
 		errs.Add(diag.Pos{File: p}, "%v", err)
 	}
-	return b, errs
+	return last.bib, errs
 }
 
 // isFolder reports whether p is a folder, where a file of the content

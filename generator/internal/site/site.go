@@ -90,6 +90,7 @@ import (
 
 	"github.com/nonconvex/explainer/figures"
 	"github.com/nonconvex/explainer/figures/lab"
+	"github.com/nonconvex/explainer/generator/internal/bib"
 	"github.com/nonconvex/explainer/generator/internal/cache"
 	"github.com/nonconvex/explainer/generator/internal/markup"
 )
@@ -174,6 +175,7 @@ type Builder struct {
 	outputs map[string]*lab.Output // by job key
 	cards   map[string][]byte      // the social cards' picture, by job key
 	written map[string][32]byte    // output path to content hash, last build
+	bib     *parsedBib             // the last bibliography parsed
 	out     *output                // where builds are published; made by the first build
 
 	fontMu sync.Mutex
@@ -190,6 +192,15 @@ type parsed struct {
 	sum [sha256.Size]byte // of the source: an article may be large
 	doc *markup.Doc
 	err error
+}
+
+// parsedBib is a bibliography parsed earlier, kept with its source: most
+// rebuilds find references.bib as it was.
+type parsedBib struct {
+	path string
+	data []byte
+	bib  *bib.Bibliography
+	err  error
 }
 
 // NewBuilder returns a Builder for cfg.

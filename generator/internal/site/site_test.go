@@ -3,6 +3,7 @@ package site
 import (
 	"context"
 	"encoding/xml"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -216,5 +217,52 @@ an editor's backup
 	cfg.Drafts = true
 	if _, err := NewBuilder(cfg).Build(context.Background()); err == nil || !strings.Contains(err.Error(), "draft.md:6:") {
 		t.Errorf("building drafts: %v, want the draft's dangling value reported", err)
+	}
+}
+
+// TestRebuildReadsTheEditedBibliography edits references.bib between
+// builds of one Builder, which keeps the last bibliography parsed: the
+// pages follow each edit, a broken entry is an error, and mending it
+// builds again.
+func TestRebuildReadsTheEditedBibliography(t *testing.T) {
+	fakes := sitetest.NewFakes()
+	cfg := testConfig(t, sitetest.Site, fakes)
+	b := NewBuilder(cfg)
+	bibPath := filepath.Join(cfg.Content, "references.bib")
+	orig, err := os.ReadFile(bibPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := func() string {
+		t.Helper()
+		data, err := os.ReadFile(filepath.Join(cfg.Out, "first", "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	write := func(s string) {
+		t.Helper()
+		if err := os.WriteFile(bibPath, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustBuild(t, b)
+	if !strings.Contains(page(), "Convex Optimization") || !strings.Contains(page(), `title="Boyd &amp; Vandenberghe 2004"`) {
+		t.Fatal("the first build lacks the reference")
+	}
+	write(strings.NewReplacer("Convex Optimization", "Convex Analysis", "year = {2004}", "year = {2005}").Replace(string(orig)))
+	mustBuild(t, b)
+	if got := page(); !strings.Contains(got, "Convex Analysis") || !strings.Contains(got, `title="Boyd &amp; Vandenberghe 2005"`) {
+		t.Error("the rebuild after editing references.bib shows the old entry")
+	}
+	write(strings.Replace(string(orig), "year = {2004},\n}", "year = {2004},\n", 1))
+	if _, err := b.Build(context.Background()); err == nil || !strings.Contains(err.Error(), "references.bib:") {
+		t.Errorf("a broken references.bib built, or the error does not say where: %v", err)
+	}
+	write(string(orig))
+	mustBuild(t, b)
+	if !strings.Contains(page(), "Convex Optimization") {
+		t.Error("the rebuild after mending references.bib shows no reference")
 	}
 }
