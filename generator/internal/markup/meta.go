@@ -162,7 +162,11 @@ var dashes = strings.NewReplacer("---", "—", "--", "–")
 // quotes and apostrophes, en and em dashes.
 func SmartPunctuation(s string) string {
 	s = dashes.Replace(s)
+	if !strings.ContainsAny(s, `'"`) {
+		return s
+	}
 	var b strings.Builder
+	b.Grow(len(s) + 8)
 	open := false
 	for i, r := range s {
 		switch r {

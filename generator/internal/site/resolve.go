@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/generator/internal/diag"
@@ -24,7 +25,19 @@ type index struct {
 	bySlug   map[string]*article
 	uses     map[*markup.Figure]*use
 	figureOf map[string]map[string]*use // slug, id
+	// inlined holds inline's answers, by inlineKey: the check of the
+	// site asks for every value and check in the prose, and the page and
+	// the feed ask again for the same.
+	inlined sync.Map
 }
+
+type inlineKey struct {
+	from *article
+	d    *markup.Directive
+	in   markup.Setting
+}
+
+type inlined struct{ html, err string }
 
 func newIndex(base, contentDir string, c *content, uses []*use) *index {
 	ix := &index{
@@ -141,6 +154,18 @@ func (ix *index) nearestSlug(slug string) string {
 // inline returns the HTML of a :val or :check, written in the caption of
 // the setting in, or what is wrong with it.
 func (ix *index) inline(from *article, d *markup.Directive, in markup.Setting) (string, string) {
+	k := inlineKey{from, d, in}
+	if v, ok := ix.inlined.Load(k); ok {
+		r := v.(inlined)
+		return r.html, r.err
+	}
+	h, msg := ix.makeInline(from, d, in)
+	ix.inlined.Store(k, inlined{h, msg})
+	return h, msg
+}
+
+// makeInline is inline without its memory.
+func (ix *index) makeInline(from *article, d *markup.Directive, in markup.Setting) (string, string) {
 	a, id, err := ix.target(from, d.Target)
 	if err != "" {
 		return "", err
