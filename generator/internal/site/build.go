@@ -5,8 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/nonconvex/explainer/generator/internal/diag"
 )
 
 // Build builds the site once. It returns a [diag.List] of every content
@@ -83,10 +88,9 @@ func (b *Builder) compile(ctx context.Context) (*plan, *Report, error) {
 	site := r.plan(uses)
 	errs = append(errs, site.errs...)
 	targets := b.targets(ix, site, uses)
-	for _, a := range c.all() {
-		errs = append(errs, ix.check(a)...)
-		errs = append(errs, ix.checkLinks(a, targets)...)
-	}
+	errs = append(errs, checkAll(c.all(), func(a *article) diag.List {
+		return append(ix.check(a), ix.checkLinks(a, targets)...)
+	})...)
 	if len(errs) > 0 {
 		return nil, nil, errs.Err()
 	}
@@ -99,6 +103,29 @@ func (b *Builder) compile(ctx context.Context) (*plan, *Report, error) {
 		}
 	}
 	return site, rep, nil
+}
+
+// checkAll checks the articles, as many at once as there are processors
+// (a rebuild in the dev server checks every article, and checking one
+// article reads the site but changes nothing), and returns the errors in
+// the order of the articles.
+func checkAll(all []*article, check func(*article) diag.List) diag.List {
+	found := make([]diag.List, len(all))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(all)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(all); i = int(next.Add(1)) - 1 {
+				found[i] = check(all[i])
+			}
+		})
+	}
+	wg.Wait()
+	var errs diag.List
+	for _, l := range found {
+		errs = append(errs, l...)
+	}
+	return errs
 }
 
 // checkBase checks the base path: it starts every address, as it is, so
