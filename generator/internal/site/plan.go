@@ -232,8 +232,9 @@ func (r *renderer) plan(uses []*use) *plan {
 		p.claim(cardFile, builtAs("the picture of the site's pages on social media"), whole(func() ([]byte, error) { return r.b.cardPNG(r.ctx, u) }))
 	}
 	// Browsers and crawlers ask for these two by name, at the root.
-	p.claim("favicon.ico", builtAs("the site's icon for browsers that ask for it by name"), whole(func() ([]byte, error) { return favicon(), nil }))
-	p.claim("apple-touch-icon.png", builtAs("the site's icon for iOS"), whole(func() ([]byte, error) { return touchIcon(), nil }))
+	ico, touch := favicon(), touchIcon()
+	p.claimFixed("favicon.ico", builtAs("the site's icon for browsers that ask for it by name"), idOfBytes(ico), constant(ico))
+	p.claimFixed("apple-touch-icon.png", builtAs("the site's icon for iOS"), idOfBytes(touch), constant(touch))
 	p.claim("404.html", builtAs("the page for addresses that do not exist"), r.notFound)
 	p.claim("experiments/index.html", builtAs("the experiments catalogue"), func(w io.Writer) error { return r.experiments(w, uses) })
 	c := r.ix.content
