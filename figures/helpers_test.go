@@ -5,19 +5,53 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/figures/lab/labtest"
 )
 
-// mustExecute runs e with the given parameters, failing the test on an
-// error or a failed check. With FIGURES_WRITE set to a folder, it also
-// writes the figure there and logs the values and checks, for looking at.
+// A run is one execution of an experiment, shared by the tests that ask
+// for the same parameters.
+type run struct {
+	once sync.Once
+	out  *lab.Output
+	err  error
+	took time.Duration // how long the run took, not the wait for it
+}
+
+// runs holds every run the package's tests have made, by experiment and
+// canonical parameters, seed included.
+var runs sync.Map // string → *run
+
+// execute runs the experiment of a within lab.DefaultBudget, as
+// lab.Execute does, once for the whole package: a run is a function of
+// its parameters and seed (the build relies on it), so the tests at an
+// experiment's defaults, the sweeps and the tests of one experiment, which
+// often ask for the same parameters, share one run instead of repeating
+// it. It also returns how long the run took. The output is shared: read
+// it, never change it.
+func execute(a lab.Args) (*lab.Output, time.Duration, error) {
+	v, _ := runs.LoadOrStore(a.Experiment().Name+" "+a.Canonical(), new(run))
+	r := v.(*run)
+	r.once.Do(func() {
+		start := time.Now()
+		r.out, r.err = lab.Execute(context.Background(), a, lab.DefaultBudget)
+		r.took = time.Since(start)
+	})
+	return r.out, r.took, r.err
+}
+
+// mustExecute runs e with the given parameters (once for the package, see
+// execute), failing the test on an error or a failed check. With
+// FIGURES_WRITE set to a folder, it also writes the figure there and logs
+// the values and checks, for looking at.
 func mustExecute(t testing.TB, e *lab.Experiment, given map[string]string) *lab.Output {
 	t.Helper()
 	args := e.MustParse(given)
-	out, err := lab.Execute(context.Background(), args, 0)
+	out, _, err := execute(args)
 	if err != nil {
 		t.Fatalf("%s %v: %v", e.Name, given, err)
 	}

@@ -1,7 +1,6 @@
 package figures
 
 import (
-	"context"
 	"math"
 	"slices"
 	"testing"
@@ -9,7 +8,6 @@ import (
 	"gonum.org/v1/gonum/diff/fd"
 	"gonum.org/v1/gonum/mat"
 
-	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/figures/nn"
 )
 
@@ -95,7 +93,7 @@ func TestSingleNeuronExtremes(t *testing.T) {
 		{"examples": "3", "ratio": "30", "points": "201"},
 		{"examples": "6", "ratio": "300", "points": "20001"},
 	} {
-		if _, err := lab.Execute(context.Background(), singleNeuron.MustParse(given), 0); err != nil {
+		if _, _, err := execute(singleNeuron.MustParse(given)); err != nil {
 			t.Errorf("%v: %v", given, err)
 		}
 	}

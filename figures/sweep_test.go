@@ -1,7 +1,6 @@
 package figures
 
 import (
-	"context"
 	"hash/fnv"
 	"maps"
 	"math"
@@ -16,10 +15,10 @@ import (
 	"github.com/nonconvex/explainer/figures/lab"
 )
 
-// sweepBudget is the time budget of one run in the sweeps: the build's.
-// The documented maxima keep the heaviest extreme near a second of one
-// core, so the sweeps pass on a busy machine too.
-const sweepBudget = lab.DefaultBudget
+// The time budget of one run in the sweeps is the build's,
+// lab.DefaultBudget (see execute). The documented maxima keep the
+// heaviest extreme near a second of one core, so the sweeps pass on a
+// busy machine too.
 
 // An excuse names parameters where a check may fail without a defect.
 type excuse struct {
@@ -239,8 +238,9 @@ func randomArgs(e *lab.Experiment, n int, seed uint64) []map[string]string {
 	return sets
 }
 
-// sweep runs e at each parameter set in parallel subtests: each must
-// finish within sweepBudget, draw without error and pass every check.
+// sweep runs e at each parameter set in parallel subtests (a set another
+// test ran already is not run again, see execute): each must finish
+// within lab.DefaultBudget, draw without error and pass every check.
 func sweep(t *testing.T, e *lab.Experiment, sets []map[string]string) {
 	for _, given := range sets {
 		args, errs := e.Parse(given)
@@ -249,10 +249,9 @@ func sweep(t *testing.T, e *lab.Experiment, sets []map[string]string) {
 		}
 		t.Run(strings.ReplaceAll(args.Canonical(), " ", ","), func(t *testing.T) {
 			t.Parallel()
-			start := time.Now()
-			out, err := lab.Execute(context.Background(), args, sweepBudget)
+			out, took, err := execute(args)
 			if os.Getenv("FIGURES_SWEEP_LOG") != "" {
-				t.Logf("%s %s: %v", e.Name, args.Canonical(), time.Since(start).Round(time.Millisecond))
+				t.Logf("%s %s: %v", e.Name, args.Canonical(), took.Round(time.Millisecond))
 			}
 			if err != nil {
 				t.Fatalf("%s %s: %v", e.Name, args.Canonical(), err)

@@ -1,12 +1,10 @@
 package figures
 
 import (
-	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
 
-	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/figures/nn"
 )
 
@@ -75,7 +73,7 @@ func TestSpuriousMinimaExtremes(t *testing.T) {
 		{"runs": "10", "extra": "3", "threshold": "0.01"},
 		{"runs": "10", "extra": "1", "threshold": "0.0001"},
 	} {
-		if _, err := lab.Execute(context.Background(), spuriousMinima.MustParse(given), 0); err != nil {
+		if _, _, err := execute(spuriousMinima.MustParse(given)); err != nil {
 			t.Errorf("%v: %v", given, err)
 		}
 	}

@@ -1,7 +1,6 @@
 package figures
 
 import (
-	"context"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -11,7 +10,6 @@ import (
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
-	"github.com/nonconvex/explainer/figures/lab"
 	"github.com/nonconvex/explainer/figures/nn"
 )
 
@@ -118,7 +116,7 @@ func TestWidthSweepExtremes(t *testing.T) {
 		{"runs": "4", "points": "30", "iterations": "200", "decay": "0.01", "margin": "0.2"},
 		{"runs": "6", "points": "90", "decay": "1e-05", "margin": "0.01"},
 	} {
-		if _, err := lab.Execute(context.Background(), widthSweep.MustParse(given), 0); err != nil {
+		if _, _, err := execute(widthSweep.MustParse(given)); err != nil {
 			t.Errorf("%v: %v", given, err)
 		}
 	}

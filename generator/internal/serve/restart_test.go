@@ -310,7 +310,9 @@ func moduleDir(t *testing.T) string {
 	}
 }
 
-// copyModule copies the generator's module, less its tests, into dst.
+// copyModule copies the generator's module, less its tests and the npm
+// packages of the quality gates' tools (generator/tools/node_modules,
+// thousands of files no Go build reads), into dst.
 func copyModule(t *testing.T, src, dst string) {
 	t.Helper()
 	for _, name := range []string{"go.mod", "go.sum"} {
@@ -318,6 +320,9 @@ func copyModule(t *testing.T, src, dst string) {
 	}
 	for _, dir := range []string{"figures", "generator"} {
 		err := filepath.WalkDir(filepath.Join(src, dir), func(p string, d fs.DirEntry, err error) error {
+			if err == nil && d.IsDir() && d.Name() == "node_modules" {
+				return filepath.SkipDir
+			}
 			if err != nil || d.IsDir() || strings.HasSuffix(p, "_test.go") || strings.Contains(p, "testdata") {
 				return err
 			}
