@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,6 +24,12 @@ type violation struct {
 	}
 }
 
+// axeTabs is how many pages axe-core checks at once, each in a tab of
+// its own: on two cores, one tab leaves a core idle while the other
+// checks, as axe-core runs on one thread. What it finds does not depend
+// on timing: each tab has its own window size and colour scheme.
+const axeTabs = 2
+
 // TestAccessible runs axe-core in Chromium on every page of the explainer,
 // on a phone and on a desktop, in the light and the dark scheme: no rule
 // may be broken, whatever its impact.
@@ -34,37 +41,64 @@ func TestAccessible(t *testing.T) {
 		t.Fatal(err)
 	}
 	origin := serve(t, dir)
-	ctx := sitetest.Browser(t)
-	for _, page := range pages(t, dir) {
-		name := strings.Trim(page, "/")
-		if name == "" {
-			name = "home"
+	browser := sitetest.Browser(t)
+	queue := make(chan string)
+	var wg sync.WaitGroup
+	for range axeTabs {
+		// A tab of the browser, in a window of its own so that it is
+		// shown, closed when its pages are done. Its first action opens
+		// it: not under a timeout, which would close the tab when it
+		// expired.
+		ctx, closeTab := chromedp.NewContext(browser)
+		if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+			closeTab()
+			t.Fatalf("opening a tab: %v", err)
 		}
-		t.Run(name, func(t *testing.T) {
-			if err := load(ctx, origin+page); err != nil {
-				t.Fatal(err)
-			}
-			// One load of the page serves the four views: changing the
-			// window's width or the scheme lays the page out again.
-			for _, width := range []int64{375, 1280} {
-				for _, scheme := range []string{"light", "dark"} {
-					where := fmt.Sprintf("%s at %d px, %s", page, width, scheme)
-					start := time.Now()
-					vs, err := axeRun(ctx, width, scheme, string(axe))
-					if err != nil {
-						t.Fatalf("%s: %v", where, err)
-					}
-					t.Logf("%s: %d violations in %v", where, len(vs), time.Since(start).Round(time.Millisecond))
-					for _, v := range vs {
-						var nodes []string
-						for _, n := range v.Nodes {
-							nodes = append(nodes, fmt.Sprintf("\t%v: %s", n.Target, strings.ReplaceAll(n.FailureSummary, "\n", " ")))
-						}
-						t.Errorf("%s: %s (%s): %s, %d nodes:\n%s", where, v.ID, v.Impact, v.Help, len(v.Nodes), strings.Join(nodes, "\n"))
-					}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer closeTab()
+			for page := range queue {
+				name := strings.Trim(page, "/")
+				if name == "" {
+					name = "home"
 				}
+				t.Run(name, func(t *testing.T) { checkPage(t, ctx, origin+page, page, string(axe)) })
 			}
-		})
+		}()
+	}
+	for _, page := range pages(t, dir) {
+		queue <- page
+	}
+	close(queue)
+	wg.Wait()
+}
+
+// checkPage loads the page at url in the tab ctx and runs axe-core on it
+// in each of the four views.
+func checkPage(t *testing.T, ctx context.Context, url, page, axe string) {
+	if err := load(ctx, url); err != nil {
+		t.Fatal(err)
+	}
+	// One load of the page serves the four views: changing the
+	// window's width or the scheme lays the page out again.
+	for _, width := range []int64{375, 1280} {
+		for _, scheme := range []string{"light", "dark"} {
+			where := fmt.Sprintf("%s at %d px, %s", page, width, scheme)
+			start := time.Now()
+			vs, err := axeRun(ctx, width, scheme, axe)
+			if err != nil {
+				t.Fatalf("%s: %v", where, err)
+			}
+			t.Logf("%s: %d violations in %v", where, len(vs), time.Since(start).Round(time.Millisecond))
+			for _, v := range vs {
+				var nodes []string
+				for _, n := range v.Nodes {
+					nodes = append(nodes, fmt.Sprintf("\t%v: %s", n.Target, strings.ReplaceAll(n.FailureSummary, "\n", " ")))
+				}
+				t.Errorf("%s: %s (%s): %s, %d nodes:\n%s", where, v.ID, v.Impact, v.Help, len(v.Nodes), strings.Join(nodes, "\n"))
+			}
+		}
 	}
 }
 

@@ -19,7 +19,8 @@
 // browser tests Debian's chromium. A test whose tool is missing is
 // skipped, unless EXPLAINER_REQUIRE_BROWSER is set, as in CI, when it
 // fails. With -short, nothing here runs: the tests need the whole
-// explainer, built once. vnu, axe-core and Lighthouse run in parallel:
+// explainer, built once. vnu, axe-core (in two tabs of one Chromium)
+// and Lighthouse (in two Chromiums) run in parallel:
 // the one measure another's load could change is Lighthouse's
 // performance score, which is not gated; the performance audits that are
 // gated do not depend on it.
