@@ -22,15 +22,9 @@ publish:
 # Vet and every test; this is what .ci/run calls. The quality gates
 # (generator/internal/quality) run the browser tools on every page, which
 # on a busy machine takes longer than go test's default ten minutes.
-# go test runs as many packages at once as there are cores, in the order
-# given: the longest go first (SLOW_FIRST, by the CPU time their tests
-# take), so that the short ones run beside them instead of one long
-# package running alone at the end.
-SLOW_FIRST = ./generator/internal/quality ./generator/internal/site ./figures \
-	./generator/internal/serve ./generator
 test:
 	$(GO) vet ./...
-	$(GO) test -timeout 30m $(SLOW_FIRST) ./...
+	$(GO) test -timeout 30m ./...
 
 # The benchmarks, summarised by benchstat; raw results in bench/latest.txt.
 bench:
