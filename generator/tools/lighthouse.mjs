@@ -20,6 +20,23 @@ const steadyAudits = [
   'font-display', 'uses-text-compression',
 ];
 
+// The most boxes one layout of the page placed while it loaded, from the
+// trace Lighthouse recorded. Unlike the time that layout took, which the
+// total blocking time is made of, the count does not depend on how busy
+// the machine was: it says how much of the page the first screen made
+// the browser lay out. Layouts of other frames, such as SVG figures, are
+// not the page's.
+function largestLayout(trace) {
+  const events = trace?.traceEvents || [];
+  const frame = events.find((e) => e.name === 'firstContentfulPaint')?.args?.frame;
+  let most = 0;
+  for (const e of events) {
+    const begin = e.name === 'Layout' && e.args?.beginData;
+    if (begin && begin.frame === frame) most = Math.max(most, begin.dirtyObjects || 0);
+  }
+  return most;
+}
+
 const chrome = await chromeLauncher.launch({
   chromeFlags: [
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -69,7 +86,8 @@ try {
       metrics[id] = lhr.audits[id].numericValue;
     }
     const warnings = lhr.runWarnings;
-    console.log(JSON.stringify({url, scores, failing, steady, metrics, warnings, benchmarkIndex: lhr.environment.benchmarkIndex}));
+    console.log(JSON.stringify({url, scores, failing, steady, metrics, warnings, benchmarkIndex: lhr.environment.benchmarkIndex,
+      layoutObjects: largestLayout(result.artifacts.Trace)}));
   }
 } finally {
   await chrome.kill();
