@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -109,6 +110,35 @@ func TestCommentEditKeepsProgram(t *testing.T) {
 	}
 	if n := fake.builds.Load(); n != 1 {
 		t.Errorf("%d program builds, want 1", n)
+	}
+}
+
+// TestNodeModulesAreNotTheProgram installs npm packages beside the
+// program's code, as generator/tools holds the browser tools: the server
+// neither watches them nor rebuilds the program for them, and still
+// rebuilds it for an edit of its code.
+func TestNodeModulesAreNotTheProgram(t *testing.T) {
+	t.Parallel()
+	const code = "package x\n\nfunc Half(x float64) float64 {\n\treturn x / 2\n}\n"
+	fake := &fakeProgram{initial: code, log: &logLines{}}
+	ts := fakeServer(t, fake)
+	st := ts.openStream(t, "a/index.html")
+	pkg := filepath.Join(fake.code, "node_modules", "axe-core")
+	if err := os.MkdirAll(pkg, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		writeFile(t, filepath.Join(pkg, "axe.js"), fmt.Sprintf("// version %d\n", i))
+		writeFile(t, filepath.Join(pkg, "shim.go"), fmt.Sprintf("package shim // %d\n", i))
+	}
+	st.quiet(t, 300*time.Millisecond)
+	if n := fake.builds.Load(); n != 0 {
+		t.Fatalf("%d program builds after npm packages changed, want 0", n)
+	}
+	x := filepath.Join(fake.code, "x.go")
+	rewrite(t, x, "x / 2", "x / 3")
+	if ran := fake.restartedWith(t, ts); ran != readFile(t, x) {
+		t.Errorf("the new program was built from %q, want the edited code", ran)
 	}
 }
 

@@ -98,7 +98,8 @@ func (p *Program) watch() []string {
 }
 
 // affects reports whether a change to the file at path, absolute, can
-// change the program. Tests and their data cannot.
+// change the program. Tests and their data cannot, nor the npm packages
+// of node_modules folders (the browser tools of generator/tools).
 func (p *Program) affects(path string) bool {
 	if strings.HasSuffix(path, "_test.go") {
 		return false
@@ -106,7 +107,8 @@ func (p *Program) affects(path string) bool {
 	for _, d := range p.watch() {
 		if within(path, d) {
 			rel, _ := filepath.Rel(d, path)
-			return !strings.Contains("/"+filepath.ToSlash(rel)+"/", "/testdata/")
+			rel = "/" + filepath.ToSlash(rel) + "/"
+			return !strings.Contains(rel, "/testdata/") && !strings.Contains(rel, "/node_modules/")
 		}
 	}
 	return false

@@ -324,10 +324,15 @@ func (s *Server) roots() []string {
 }
 
 // skip keeps the output and cache folders out of the watch, should they
-// lie inside a watched folder: the server's own writes are no edits.
+// lie inside a watched folder: the server's own writes are no edits. It
+// keeps out the program's node_modules folders too, thousands of folders
+// of npm packages that no change of the program is in.
 func (s *Server) skip(p string) bool {
 	// The build writes its fresh output beside the output folder.
 	if strings.HasPrefix(filepath.Base(p), "."+filepath.Base(s.out)+".new-") {
+		return true
+	}
+	if filepath.Base(p) == "node_modules" && !within(p, s.content) {
 		return true
 	}
 	return within(p, s.out) || s.cache != "" && within(p, s.cache)
