@@ -172,6 +172,7 @@ func runCounterexample(ctx context.Context, args lab.Args, _ *rand.Rand) (*lab.R
 	r.Float("ends", "%.3g", ends)
 	r.Float("chord", "%.3g", chord)
 	r.Float("max-error", "%.1e", maxErr)
+	r.Int("dots", len(network))
 	r.Float("curvature", "%.4g", curv)
 	r.Float("a", "%g", a)
 	r.Check("matches-closed-form", "the loss computed by the network equals the closed form along the segment",

@@ -15,11 +15,6 @@ import (
 	"github.com/nonconvex/explainer/figures/lab"
 )
 
-// The time budget of one run in the sweeps is the build's,
-// lab.DefaultBudget (see execute). The documented maxima keep the
-// heaviest extreme near a second of one core, so the sweeps pass on a
-// busy machine too.
-
 // An excuse names parameters where a check may fail without a defect.
 type excuse struct {
 	why  string
@@ -240,7 +235,9 @@ func randomArgs(e *lab.Experiment, n int, seed uint64) []map[string]string {
 
 // sweep runs e at each parameter set in parallel subtests (a set another
 // test ran already is not run again, see execute): each must finish
-// within lab.DefaultBudget, draw without error and pass every check.
+// within the build's budget, lab.DefaultBudget, draw without error and
+// pass every check. The documented maxima keep the heaviest extreme near
+// a second of one core, so the sweeps pass on a busy machine too.
 func sweep(t *testing.T, e *lab.Experiment, sets []map[string]string) {
 	for _, given := range sets {
 		args, errs := e.Parse(given)

@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/nonconvex/explainer/generator/internal/diag"
@@ -88,7 +86,7 @@ func (b *Builder) compile(ctx context.Context) (*plan, *Report, error) {
 	site := r.plan(uses)
 	errs = append(errs, site.errs...)
 	targets := b.targets(ix, site, uses)
-	errs = append(errs, checkAll(c.all(), func(a *article) diag.List {
+	errs = append(errs, checkAll(c.all(), b.cfg.Jobs, func(a *article) diag.List {
 		return append(ix.check(a), ix.checkLinks(a, targets)...)
 	})...)
 	if len(errs) > 0 {
@@ -105,19 +103,18 @@ func (b *Builder) compile(ctx context.Context) (*plan, *Report, error) {
 	return site, rep, nil
 }
 
-// checkAll checks the articles, as many at once as there are processors
-// (a rebuild in the dev server checks every article, and checking one
-// article reads the site but changes nothing), and returns the errors in
-// the order of the articles.
-func checkAll(all []*article, check func(*article) diag.List) diag.List {
+// checkAll checks the articles, jobs at a time (a rebuild in the dev
+// server checks every article, and checking one reads the site but
+// changes nothing), and returns the errors in the order of the articles.
+func checkAll(all []*article, jobs int, check func(*article) diag.List) diag.List {
 	found := make([]diag.List, len(all))
-	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(all)) {
+	sem := make(chan struct{}, max(1, jobs))
+	for i, a := range all {
+		sem <- struct{}{}
 		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < len(all); i = int(next.Add(1)) - 1 {
-				found[i] = check(all[i])
-			}
+			defer func() { <-sem }()
+			found[i] = check(a)
 		})
 	}
 	wg.Wait()
