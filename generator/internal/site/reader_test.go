@@ -103,11 +103,19 @@ func TestWhatAReaderSees(t *testing.T) {
 					}),
 				))
 				run("loading", chromedp.Navigate(srv.URL+page))
+				// Before the prose is drawn whole below: what the browser
+				// draws on its own clips what leaves it, focus rings too.
+				// A key pressed first, as a reader who tabs does: only then
+				// does the browser show focus rings.
+				run("pressing Tab", chromedp.KeyEvent("\t"))
+				if got := eval(focusCheck); got != "" {
+					t.Errorf("%s (%s, %d px): focus rings clipped: %v", page, scheme, width, got)
+				}
 				// On a phone the browser skips laying out the prose far from
 				// the screen (content-visibility: auto) and draws it as the
 				// reader scrolls to it; the checks below measure the whole
 				// page, as the reader sees each part once there.
-				eval(`document.head.insertAdjacentHTML("beforeend", "<style>.prose > * { content-visibility: visible !important; }</style>")`)
+				eval(`document.head.insertAdjacentHTML("beforeend", "<style>* { content-visibility: visible !important; }</style>")`)
 				// Figures are images: wait until each has loaded or failed,
 				// but for the hidden settings of varied figures, which load
 				// only when chosen. A figure below the first screen loads as
@@ -132,6 +140,11 @@ func TestWhatAReaderSees(t *testing.T) {
 				}
 				if got := eval(`Array.from(document.querySelectorAll("math")).filter(m => m.getBoundingClientRect().width === 0 && m.checkVisibility()).length`); got.(float64) > 0 {
 					t.Errorf("%s: %v formulas were not laid out", where, got)
+				}
+				// A block of prose that clips what leaves it (on a phone, see
+				// style.css) must leave nothing out.
+				if got := eval(`Array.from(document.querySelectorAll(".prose > *")).filter(e => getComputedStyle(e).overflowX === "hidden" && e.scrollWidth > e.clientWidth + 1).map(e => e.textContent.trim().slice(0, 40)).join("; ")`); got != "" {
+					t.Errorf("%s: text cut off at the edge of the prose: %v", where, got)
 				}
 				if got := eval(`document.scripts.length`); got.(float64) != 0 {
 					t.Errorf("%s: %v scripts", where, got)
@@ -180,6 +193,47 @@ const marginCheck = `(() => {
 		}
 	}
 	return out.join("; ");
+})()`
+
+// focusCheck focuses, in turn, everything a reader reaches with the Tab
+// key, and lists each whose focus ring a box around it cuts off: a block
+// drawn on its own (content-visibility, paint containment) or one that
+// clips what leaves it (overflow). Half a pixel is allowed for rounding.
+// The check cannot see a ring it does not know of, only outlines.
+const focusCheck = `(() => {
+	const out = [];
+	const clips = s => s.contentVisibility === "auto" || /paint|content|strict/.test(s.contain);
+	for (const el of document.querySelectorAll("a[href], input, button, select, textarea, summary, [tabindex]")) {
+		if (el.tabIndex < 0 || !el.checkVisibility()) continue;
+		el.focus({preventScroll: true, focusVisible: true});
+		if (document.activeElement !== el || !el.matches(":focus-visible")) continue;
+		// A choice of a knob is a hidden radio button: its label shows
+		// the ring.
+		const shown = el.matches("input") && el.closest("label") || el;
+		const s = getComputedStyle(shown);
+		const w = s.outlineStyle === "none" ? 0 : parseFloat(s.outlineWidth);
+		if (!(w > 0)) continue;
+		const o = w + parseFloat(s.outlineOffset || "0");
+		if (o <= 0) continue;
+		let cut = "";
+		for (let a = shown.parentElement; a && !cut; a = a.parentElement) {
+			const as = getComputedStyle(a), all = clips(as);
+			const x = all || as.overflowX !== "visible", y = all || as.overflowY !== "visible";
+			if (!x && !y) continue;
+			const c = a.getBoundingClientRect();
+			for (const r of shown.getClientRects()) {
+				const by = Math.max(x ? Math.max(c.left - (r.left - o), r.right + o - c.right) : 0,
+					y ? Math.max(c.top - (r.top - o), r.bottom + o - c.bottom) : 0);
+				if (by > 0.5) {
+					cut = a.tagName.toLowerCase() + (a.className ? "." + String(a.className).split(" ")[0] : "") + " (" + by.toFixed(1) + " px)";
+					break;
+				}
+			}
+		}
+		if (cut) out.push((el.textContent.trim().slice(0, 30) || el.getAttribute("aria-label") || el.tagName) + " by " + cut);
+	}
+	document.activeElement?.blur();
+	return out.slice(0, 8).join("; ") + (out.length > 8 ? "; and " + (out.length - 8) + " more" : "");
 })()`
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
