@@ -48,26 +48,24 @@ const lighthouseRuns = 2
 // with the machine, is gated instead, audit by audit (steadyAudits in
 // tools/lighthouse.mjs): no layout shift, every image sized, the largest
 // picture not loaded lazily, text visible while the math font loads, text
-// compressed. So is the work behind most of the blocking time, which
-// does not depend on the machine either: the most boxes one layout
-// placed while the page loaded (maxLayoutObjects).
+// compressed. Logged beside the score is the work behind most of the
+// blocking time: the most boxes one layout placed while the page loaded.
+// On a phone the browser lays out only the prose and contents near the
+// screen (content-visibility in style.css): 110 to 530 boxes a page, and
+// every page scored 100 when Lighthouse ran alone on a quiet machine.
+// Laying out whole articles with their MathML placed 840 to 2,800 and
+// cost them 1 to 13 points; the verdict, with its contents and claims
+// laid out whole, placed up to 1,430 and scored 96. The count depends on
+// how much of the page had been parsed when the layout ran, so it is
+// not the gate: the site's reader test bounds what the first screen
+// draws, which depends on the page alone.
 var gated = map[string]bool{"accessibility": true, "best-practices": true, "seo": true}
-
-// maxLayoutObjects bounds the boxes one layout of a page may place while
-// it loads on Lighthouse's phone. The browser lays out only the prose and
-// contents near the screen (content-visibility in style.css): 100 to 530
-// boxes a page, and every page scored 100 in performance when Lighthouse
-// ran alone on a quiet machine. Laying out whole articles with their
-// MathML placed 840 to 2,800 and cost them 1 to 13 points; the verdict,
-// with its contents and claims laid out whole, placed 1,384 and scored
-// 96.
-const maxLayoutObjects = 800
 
 // TestLighthouse runs Lighthouse on every page of the explainer, as it
 // does by default: a phone on a slow network and CPU, simulated. Every
-// page must score 100 in accessibility, best practices and SEO, pass
-// every performance audit that does not depend on the machine's speed,
-// and keep its first layouts small; the performance score is logged.
+// page must score 100 in accessibility, best practices and SEO, and pass
+// every performance audit that does not depend on the machine's speed;
+// the performance score is logged.
 func TestLighthouse(t *testing.T) {
 	t.Parallel()
 	dir := explainer(t)
@@ -134,12 +132,6 @@ func TestLighthouse(t *testing.T) {
 		t.Logf("%s: %s (benchmark index %.0f; FCP %.0f ms, LCP %.0f ms, TBT %.0f ms, SI %.0f ms; largest layout %d objects)",
 			page, strings.Join(scores, ", "), r.BenchmarkIndex, r.Metrics["first-contentful-paint"],
 			r.Metrics["largest-contentful-paint"], r.Metrics["total-blocking-time"], r.Metrics["speed-index"], r.LayoutObjects)
-		if r.LayoutObjects > maxLayoutObjects {
-			t.Errorf("%s: performance: one layout placed %d boxes while the page loaded, over %d", page, r.LayoutObjects, maxLayoutObjects)
-		}
-		if r.LayoutObjects == 0 {
-			t.Errorf("%s: lighthouse's trace holds no layout of the page", page)
-		}
 		if len(r.Steady) == 0 {
 			t.Errorf("%s: lighthouse reported none of the steady performance audits", page)
 		}
