@@ -66,6 +66,13 @@ func (o *output) write(ctx context.Context, files []file, jobs int) (map[string]
 	}
 	defer unlock()
 	if err := os.Mkdir(o.scratch, 0o755); err == nil {
+		// No build has published here (each leaves the scratch folder
+		// behind): a folder already at dir is someone else's unless it
+		// holds only files this build makes.
+		if err := o.claim(files); err != nil {
+			os.Remove(o.scratch)
+			return nil, err
+		}
 		spreadSubfolders(o.scratch)
 	} else if !errors.Is(err, fs.ErrExist) {
 		return nil, err
@@ -85,9 +92,13 @@ func (o *output) write(ctx context.Context, files []file, jobs int) (map[string]
 		return nil, fmt.Errorf("replacing %s: %w", o.dir, err)
 	}
 	// After an exchange the scratch folder holds the site just replaced.
+	// Otherwise there is none; an empty one marks the folder as built
+	// here for the next build (claim).
 	o.inside = nil
 	if exchanged {
 		o.inside = o.shown
+	} else if err := os.Mkdir(o.scratch, 0o755); err == nil {
+		spreadSubfolders(o.scratch)
 	}
 	o.shown = stamps
 	sums := make(map[string][32]byte, len(stamps))
@@ -95,6 +106,49 @@ func (o *output) write(ctx context.Context, files []file, jobs int) (map[string]
 		sums[name] = st.sum
 	}
 	return sums, nil
+}
+
+// claim returns an error if the output folder holds a file the build
+// does not make: publishing replaces the folder whole, and its old content
+// is then overwritten by the next build, so an author's folder given as
+// the output by mistake would be lost.
+func (o *output) claim(files []file) error {
+	made := make(map[string]bool, len(files))
+	for _, f := range files {
+		made[f.name] = true
+	}
+	var foreign []string
+	err := filepath.WalkDir(o.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && p == o.dir {
+				return nil // nothing there yet
+			}
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(o.dir, p)
+		if !made[filepath.ToSlash(rel)] {
+			foreign = append(foreign, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(foreign) == 0 {
+		return nil
+	}
+	what := foreign[0]
+	switch n := len(foreign) - 1; {
+	case n == 1:
+		what += " and 1 more file"
+	case n > 1:
+		what += fmt.Sprintf(" and %d more files", n)
+	}
+	return fmt.Errorf("%s is not a site built here: it holds %s that the site does not have, "+
+		"which the build would replace; remove the folder, or build into another", o.dir, what)
 }
 
 // topDir is Linux's FS_TOPDIR_FL, chattr's T attribute.

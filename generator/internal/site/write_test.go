@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/nonconvex/explainer/generator/internal/sitetest"
@@ -188,5 +189,47 @@ func TestOutputSpreadsPageFolders(t *testing.T) {
 	}
 	if flags&topDir == 0 {
 		t.Errorf("public/ has inode flags %#x, without the top-of-hierarchy flag %#x", flags, topDir)
+	}
+}
+
+// A folder given as the output that no build published, such as an
+// author's docs/, is left as it is when it holds a file the site does not
+// have; a copy of the site's own files is built over.
+func TestOutputLeavesAFolderItDidNotBuild(t *testing.T) {
+	dir := t.TempDir()
+	docs := filepath.Join(dir, "docs")
+	sitetest.Write(t, docs, `
+-- guide.md --
+How to use the thing.
+-- index.html --
+an old page
+`)
+	site := constants(map[string][]byte{"index.html": []byte("new"), "a/index.html": []byte("a")})
+	o, err := newOutput(docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = o.write(context.Background(), site, 1)
+	if err == nil || !strings.Contains(err.Error(), "guide.md") {
+		t.Fatalf("building into docs/: error %v, want one naming guide.md", err)
+	}
+	want := map[string]string{"guide.md": "How to use the thing.\n", "index.html": "an old page\n"}
+	if got := sitetest.Tree(t, docs); !maps.Equal(got, want) {
+		t.Errorf("docs/ holds %v after the failed build, want %v", got, want)
+	}
+	if _, err := os.Stat(o.scratch); !os.IsNotExist(err) {
+		t.Errorf("the scratch folder is left behind: %v", err)
+	}
+
+	// Without the author's file, what is there is the site's to replace,
+	// and the builds after the first need no such check.
+	os.Remove(filepath.Join(docs, "guide.md"))
+	for range 2 {
+		if _, err := o.write(context.Background(), site, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := sitetest.Tree(t, docs), map[string]string{"index.html": "new", "a/index.html": "a"}; !maps.Equal(got, want) {
+		t.Errorf("docs/ holds %v, want %v", got, want)
 	}
 }
