@@ -103,6 +103,8 @@ func TestParseErrors(t *testing.T) {
 			[]string{"x.md:4:1: front matter: unknown field author (known fields: title, description, order, draft, date)"}},
 		{"ill-typed front matter", "---\ntitle: T\ndescription: D\norder: first\n---\n",
 			[]string{`x.md:4:1: front matter: want an integer, got "first"`}},
+		{"fractional order", "---\ntitle: T\ndescription: D\norder: 1.5 # between\n---\n",
+			[]string{`x.md:4:1: front matter: want an integer, got "1.5"`}},
 		{"malformed front matter", "---\ntitle: [T\ndescription: D\n---\n",
 			[]string{"x.md:2:1: front matter: did not find expected ',' or ']'"}},
 		{"bad date", "---\ntitle: T\ndescription: D\ndate: 22/11/2026\n---\n",

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -65,12 +66,24 @@ func (b *builder) meta(data *frontmatter.Data) {
 		addError(b.pc, 0, "front matter: missing description")
 	}
 	m.Title, m.Description = SmartPunctuation(m.Title), SmartPunctuation(m.Description)
+	// YAML reads order: 1.5 into an int as 1, without a word: the value
+	// as written must be a whole number.
+	if off := b.keyOffset("order"); off > 0 {
+		v, _, _ := bytes.Cut(b.src[off+len("order:"):], []byte("\n"))
+		v, _, _ = bytes.Cut(v, []byte(" #"))
+		if v := strings.TrimSpace(string(v)); !wholeNumber.MatchString(v) {
+			addError(b.pc, off, "front matter: want an integer, got %q", v)
+		}
+	}
 	if m.Date != "" {
 		if _, err := time.Parse(time.DateOnly, m.Date); err != nil {
 			addError(b.pc, b.keyOffset("date"), "front matter: date %q is not a date of the form 2006-01-02", m.Date)
 		}
 	}
 }
+
+// wholeNumber is a whole number as YAML writes one in decimal.
+var wholeNumber = regexp.MustCompile(`^[-+]?[0-9]+$`)
 
 // yamlErrors reports YAML errors at file lines: the front matter's first
 // line is the file's second, after the opening ---.
