@@ -96,11 +96,11 @@ func (directiveInlineParser) Parse(parent ast.Node, block text.Reader, pc parser
 	body := string(line[i+1 : i+end])
 	target, key, ok := strings.Cut(body, ".")
 	block.Advance(i + end + 1)
-	n := &directiveNode{d: &Directive{Name: name, Target: target, Key: key}, offset: seg.Start}
 	if !ok || !validTarget(target, "") || !validID(key, "") {
 		addError(pc, seg.Start, "directive :%s[%s]: want :%s[figure-id.name]", name, body, name)
+		return ast.NewTextSegment(text.NewSegment(seg.Start, seg.Start+i+end+1)) // not looked up as well
 	}
-	return n
+	return &directiveNode{d: &Directive{Name: name, Target: target, Key: key}, offset: seg.Start}
 }
 
 // refInlineParser parses @fig-x, @eq-x, @sec-x and @slug/fig-x.
@@ -131,6 +131,7 @@ func (refInlineParser) Parse(parent ast.Node, block text.Reader, pc parser.Conte
 	block.Advance(i)
 	if !validTarget(target, "") {
 		addError(pc, seg.Start, "malformed reference @%s (ids use lower-case letters, digits and hyphens)", target)
+		return ast.NewTextSegment(text.NewSegment(seg.Start, seg.Start+i)) // not looked up as well
 	}
 	return &refNode{r: &Ref{Target: target}, offset: seg.Start}
 }
