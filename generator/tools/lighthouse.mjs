@@ -21,10 +21,10 @@ const steadyAudits = [
 ];
 
 // The most boxes one layout of the page placed while it loaded, from the
-// trace Lighthouse recorded. Unlike the time that layout took, which the
-// total blocking time is made of, the count does not depend on how busy
-// the machine was: it says how much of the page the first screen made
-// the browser lay out. Layouts of other frames, such as SVG figures, are
+// trace Lighthouse recorded: the work behind most of the total blocking
+// time. It says how much of the page the first screen made the browser
+// lay out, but not exactly: a layout that ran before the whole page was
+// parsed placed fewer. Layouts of other frames, such as SVG figures, are
 // not the page's.
 function largestLayout(trace) {
   const events = trace?.traceEvents || [];

@@ -51,7 +51,7 @@ const lighthouseRuns = 2
 // compressed. Logged beside the score is the work behind most of the
 // blocking time: the most boxes one layout placed while the page loaded.
 // On a phone the browser lays out only the prose and contents near the
-// screen (content-visibility in style.css): 110 to 530 boxes a page, and
+// screen (content-visibility in style.css): 110 to 540 boxes a page, and
 // every page scored 100 when Lighthouse ran alone on a quiet machine.
 // Laying out whole articles with their MathML placed 840 to 2,800 and
 // cost them 1 to 13 points; the verdict, with its contents and claims

@@ -329,7 +329,7 @@ func (s *Server) roots() []string {
 // of npm packages that no change of the program is in.
 func (s *Server) skip(p string) bool {
 	// The build writes its fresh output beside the output folder.
-	if strings.HasPrefix(filepath.Base(p), "."+filepath.Base(s.out)+".new-") {
+	if scratch := site.ScratchFolder(s.out); within(p, scratch) || within(p, scratch+".old") {
 		return true
 	}
 	if filepath.Base(p) == "node_modules" && !within(p, s.content) {

@@ -237,3 +237,24 @@ func TestListen(t *testing.T) {
 		t.Errorf("an address without a port was accepted")
 	}
 }
+
+// The watch leaves out what the build writes itself, should it lie inside
+// a watched folder: the output, the scratch folder beside it and the one
+// a swap passes through, and the cache.
+func TestSkipsTheBuildsOwnFolders(t *testing.T) {
+	root := t.TempDir()
+	s := &Server{out: filepath.Join(root, "public"), cache: filepath.Join(root, ".cache"), content: filepath.Join(root, "content")}
+	for p, want := range map[string]bool{
+		"public/a/index.html":          true,
+		".public.scratch/a/index.html": true,
+		".public.scratch.old":          true,
+		".cache/ab/cd":                 true,
+		"content/why.md":               false,
+		".public.notes":                false,
+		"publication/index.html":       false,
+	} {
+		if got := s.skip(filepath.Join(root, p)); got != want {
+			t.Errorf("skip(%s) = %v, want %v", p, got, want)
+		}
+	}
+}

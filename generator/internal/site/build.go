@@ -108,21 +108,27 @@ func (b *Builder) compile(ctx context.Context) (*plan, *Report, error) {
 // changes nothing), and returns the errors in the order of the articles.
 func checkAll(all []*article, jobs int, check func(*article) diag.List) diag.List {
 	found := make([]diag.List, len(all))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, max(1, jobs))
-	for i, a := range all {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			found[i] = check(a)
-		})
-	}
-	wg.Wait()
+	forEach(len(all), jobs, func(i int) { found[i] = check(all[i]) })
 	var errs diag.List
 	for _, l := range found {
 		errs = append(errs, l...)
 	}
 	return errs
+}
+
+// forEach calls do for each i in [0, n), at most limit at a time, and
+// returns when all are done.
+func forEach(n, limit int, do func(i int)) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(1, limit))
+	for i := range n {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			do(i)
+		})
+	}
+	wg.Wait()
 }
 
 // checkBase checks the base path: it starts every address, as it is, so

@@ -135,24 +135,16 @@ func (b *Builder) read() (*content, diag.List) {
 	c.bib, errs = b.readBib(root, bibliography, errs)
 
 	articles := make([]*article, len(mdFiles))
-	var wg sync.WaitGroup
 	var mu sync.Mutex
 	// Twice as many parses as processors: while one waits for its file,
 	// another can parse.
-	sem := make(chan struct{}, 2*b.cfg.Jobs)
-	for i, s := range mdFiles {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			a, err := b.parse(s)
-			mu.Lock()
-			defer mu.Unlock()
-			errs.Merge(diag.Pos{File: s.path}, err)
-			articles[i] = a
-		}()
-	}
-	wg.Wait()
+	forEach(len(mdFiles), 2*b.cfg.Jobs, func(i int) {
+		a, err := b.parse(mdFiles[i])
+		mu.Lock()
+		defer mu.Unlock()
+		errs.Merge(diag.Pos{File: mdFiles[i].path}, err)
+		articles[i] = a
+	})
 	for _, a := range articles {
 		switch {
 		case a == nil || a.doc == nil:

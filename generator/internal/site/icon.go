@@ -118,8 +118,6 @@ func iconPNG(size int) []byte {
 	return b.Bytes()
 }
 
-// iconICO is the icon as a Windows icon file holding PNGs of the sizes
-// browsers ask for.
 // The icons are the same for every site and every build: each is drawn
 // once, when first needed, not on every rebuild in the dev server.
 var (
@@ -127,6 +125,8 @@ var (
 	touchIcon = sync.OnceValue(func() []byte { return iconPNG(180) })
 )
 
+// iconICO is the icon as a Windows icon file holding PNGs of the sizes
+// browsers ask for.
 func iconICO() []byte {
 	sizes := []int{16, 32, 48}
 	var images [][]byte

@@ -35,7 +35,15 @@ func newOutput(dir string) (*output, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &output{dir: abs, scratch: filepath.Join(filepath.Dir(abs), "."+filepath.Base(abs)+".scratch")}, nil
+	return &output{dir: abs, scratch: ScratchFolder(abs)}, nil
+}
+
+// ScratchFolder returns the private folder beside the output folder out
+// where builds are written before they replace it: .NAME.scratch. Where
+// the system cannot exchange two folders in one step, the folder it
+// replaces passes through .NAME.scratch.old.
+func ScratchFolder(out string) string {
+	return filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".scratch")
 }
 
 // fileStamp identifies a file this program wrote: its content's hash, and
@@ -69,7 +77,7 @@ func (o *output) write(ctx context.Context, files []file, jobs int) (map[string]
 		// No build has published here (each leaves the scratch folder
 		// behind): a folder already at dir is someone else's unless it
 		// holds only files this build makes.
-		if err := o.claim(files); err != nil {
+		if err := o.adopt(files); err != nil {
 			os.Remove(o.scratch)
 			return nil, err
 		}
@@ -93,7 +101,7 @@ func (o *output) write(ctx context.Context, files []file, jobs int) (map[string]
 	}
 	// After an exchange the scratch folder holds the site just replaced.
 	// Otherwise there is none; an empty one marks the folder as built
-	// here for the next build (claim).
+	// here for the next build (adopt).
 	o.inside = nil
 	if exchanged {
 		o.inside = o.shown
@@ -108,11 +116,11 @@ func (o *output) write(ctx context.Context, files []file, jobs int) (map[string]
 	return sums, nil
 }
 
-// claim returns an error if the output folder holds a file the build
-// does not make: publishing replaces the folder whole, and its old content
-// is then overwritten by the next build, so an author's folder given as
-// the output by mistake would be lost.
-func (o *output) claim(files []file) error {
+// adopt returns an error if the output folder, which no build published,
+// holds a file the build does not make: publishing replaces the folder
+// whole, and its old content is then overwritten by the next build, so
+// an author's folder given as the output by mistake would be lost.
+func (o *output) adopt(files []file) error {
 	made := make(map[string]bool, len(files))
 	for _, f := range files {
 		made[f.name] = true
